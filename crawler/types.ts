@@ -1,0 +1,193 @@
+// The records that flow through the pipeline: crawl (I/O) -> extract (PageRecord) -> check (LinkCheck)
+// -> detect (pure: CrawlData -> FindingDraft[]) -> store -> report / serve.
+import type { Column, Config, FindingDraft, Law } from "../shared/schema.js";
+import type { LinkScheme } from "../shared/url.js";
+
+export type LinkTag =
+  | "a"
+  | "area"
+  | "img"
+  | "iframe"
+  | "frame"
+  | "embed"
+  | "object"
+  | "link"
+  | "script"
+  | "source"
+  | "video"
+  | "audio"
+  | "form";
+
+/** One link as it stands on a page. */
+export interface LinkRecord {
+  /** The href/src exactly as written (attribute value, entity-decoded). */
+  raw: string;
+  /** Absolute, normalised (shared/url normalizeUrl) without fragment; null when not an http(s) URL. */
+  url: string | null;
+  /** Decoded fragment, when the href has one. */
+  fragment?: string;
+  scheme: LinkScheme;
+  tag: LinkTag;
+  /** Visible text (a/area: text or img alt or title; img: alt). Whitespace collapsed. */
+  text: string;
+  /** True when the href points to a downloadable attachment (.pdf .doc .docx .xls .xlsx .wps .ofd .zip .rar …). */
+  attachment: boolean;
+}
+
+/** One entry on a column's list page. */
+export interface ListItem {
+  url: string;
+  /** The title as listed (link text, or its title attribute when the text is cut short with …). */
+  title: string;
+  /** The date shown next to it, ISO `YYYY-MM-DD`, when one is shown. */
+  date?: string;
+}
+
+/** One parsed page. Produced by extract/ from decoded HTML; no I/O. */
+export interface PageRecord {
+  /** The URL requested (normalised). */
+  url: string;
+  /** The URL after redirects (normalised). */
+  finalUrl: string;
+  status: number;
+  contentType?: string;
+  /** Charset used to decode, and where it came from. */
+  charset?: string;
+  charsetSource?: "header" | "meta" | "bom" | "detected" | "default";
+  /** `<title>`, whitespace collapsed. */
+  title: string;
+  /** The main heading of the article, when found (h1 / .title / ArticleTitle meta). */
+  heading?: string;
+  /** `<meta name=… content=…>`, keys as written on the page lower-cased: columnname, pubdate, articletitle, sitename … */
+  meta: Record<string, string>;
+  /** Breadcrumb trail, home first: ["首页", "政府信息公开", "政策文件"]. Empty when none found. */
+  breadcrumb: string[];
+  /**
+   * The metadata table (索引号, 发文字号, 发布日期 …) keyed by label with all whitespace removed and trailing colon
+   * dropped: { "索引号": "…", "发文字号": "嘉市监办〔2021〕102号", "发布日期": "2024-03-15" }.
+   */
+  metadata: Record<string, string>;
+  /** Dates found on the page, ISO `YYYY-MM-DD`. */
+  dates: {
+    /** 发布日期 / PubDate / 成文日期 / URL date, the best available. */
+    published?: string;
+    /** 更新时间 / 最后更新 / 修订日期. */
+    updated?: string;
+  };
+  /** Body text of the main content container (or the whole body), whitespace collapsed, capped at 20,000 chars. */
+  bodyText: string;
+  /** Element ids and `<a name>` values: targets for fragment links. */
+  anchors: string[];
+  links: LinkRecord[];
+  /** When the page is a list page: its entries. */
+  listItems: ListItem[];
+  /** When the page is a list page: the URLs of its other pages found in pagination (links or createPageHTML). */
+  pagination: string[];
+  /** The page says it has no content (暂无信息, 暂无数据 …). */
+  emptyNotice: boolean;
+}
+
+export type PageRole = "list" | "item" | "page" | "section";
+
+/** A page as crawled for one column. The same page may be crawled for several columns only once; see CrawlData. */
+export interface CrawledPage {
+  record: PageRecord;
+  /** Columns this page was reached in, and its role there. */
+  columns: { columnId: string; role: PageRole }[];
+  /** When the page was not changed since the last crawl (304), the record comes from the store. */
+  unchanged?: boolean;
+}
+
+/** What a column's walk found. */
+export interface ColumnWalk {
+  column: Column;
+  /** Every list page visited, in order. */
+  listPages: string[];
+  /** Every item found on the list pages (deduped by URL, listed title and date kept). */
+  items: ListItem[];
+  /** True when `maxPagesPerColumn` or a trap cut the walk short. */
+  boundHit: boolean;
+  /** Why it was cut short, when it was. */
+  boundReason?: "max-pages" | "trap";
+  /** The column's first page could not be fetched: status or error. */
+  error?: string;
+}
+
+export type BrokenReason =
+  | "http-404"
+  | "http-4xx"
+  | "http-5xx"
+  | "timeout"
+  | "dns"
+  | "connection"
+  | "soft-404"
+  | "redirect-to-error"
+  | "redirect-loop"
+  | "too-many-redirects"
+  | "empty-file"
+  | "invalid-url";
+
+/** The result of checking one unique URL (once per crawl, however many pages link to it). */
+export interface LinkCheck {
+  url: string;
+  /** ok: fine; broken: reason says why; skipped: not fetched (see skipped); wrong: answers, but wrongly. */
+  outcome: "ok" | "broken" | "skipped" | "wrong";
+  reason?: BrokenReason | "redirect-to-home" | "private-address" | "insecure";
+  skipped?: "robots" | "external-off" | "private-address" | "scheme" | "not-checked";
+  status?: number;
+  /** Every hop: [{url, status}], the last one the final answer. */
+  redirects: { url: string; status: number }[];
+  finalUrl?: string;
+  contentType?: string;
+  contentLength?: number;
+  /** Title of the target when it was fetched with GET and is HTML (for title-mismatch). */
+  title?: string;
+  /** Anchors of the target when it is HTML and was fetched with GET (for fragment checks). */
+  anchors?: string[];
+  /** Error text for network failures. */
+  error?: string;
+  method: "HEAD" | "GET" | "none";
+  attempts: number;
+  checkedAt: string;
+  /** Milliseconds, first request to final answer. */
+  elapsedMs?: number;
+}
+
+/** Everything one crawl found: the input to every detector. */
+export interface CrawlData {
+  config: Config;
+  startedAt: string;
+  finishedAt: string;
+  /** False when the crawl was aborted or the site was unreachable: findings are then not marked fixed. */
+  complete: boolean;
+  pages: CrawledPage[];
+  columns: ColumnWalk[];
+  /** Link checks keyed by normalised URL. */
+  checks: Map<string, LinkCheck>;
+  stats: CrawlStats;
+}
+
+export interface CrawlStats {
+  pagesCrawled: number;
+  linksChecked: number;
+  requests: number;
+  bytes: number;
+  errors: number;
+  retries: number;
+  robotsSkipped: number;
+  [key: string]: number;
+}
+
+/** Context handed to every detector. */
+export interface DetectContext {
+  /** "Today", so tests and reruns are deterministic. */
+  now: Date;
+  /** Built-in law list plus the config's `laws`. */
+  laws: Law[];
+}
+
+/** A detector: pure, no I/O, stays quiet when unsure. One file per detector under detect/, registered in detect/index.ts. */
+export interface Detector {
+  name: string;
+  detect(data: CrawlData, ctx: DetectContext): FindingDraft[];
+}

@@ -1,0 +1,228 @@
+// The one source of truth for the config file and for a finding: crawler, server and extension all import these.
+import { z } from "zod";
+
+export const COLUMN_TYPES = [
+  "policy",
+  "interpretation",
+  "notice",
+  "news",
+  "plan",
+  "enforcement",
+  "guide",
+  "report",
+  "personnel",
+  "budget",
+  "page",
+  "other",
+] as const;
+export type ColumnType = (typeof COLUMN_TYPES)[number];
+
+/** 栏目不更新 thresholds by type (field notes: monitoring platforms' periods). `undefined` = no update period. */
+export const DEFAULT_UPDATE_WITHIN_DAYS: Record<ColumnType, number | undefined> = {
+  news: 14,
+  notice: 180,
+  policy: 180,
+  interpretation: 180,
+  enforcement: 180,
+  plan: 365,
+  personnel: 365,
+  budget: 365,
+  report: 365,
+  guide: undefined,
+  page: undefined,
+  other: undefined,
+};
+
+const httpUrl = z.url({ protocol: /^https?$/, error: "Invalid URL" });
+
+export const MaintainerSchema = z.strictObject({
+  department: z.string().trim().min(1),
+  name: z.string().trim().min(1),
+  email: z.email().optional(),
+});
+export type Maintainer = z.infer<typeof MaintainerSchema>;
+
+export const ColumnSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9_-]+$/, "must match [a-z0-9_-]+"),
+  name: z.string().trim().min(1),
+  url: httpUrl,
+  type: z.enum(COLUMN_TYPES),
+  maintainer: MaintainerSchema,
+  updateWithinDays: z.number().int().positive().optional(),
+  guideMaxAgeDays: z.number().int().positive().optional(),
+  javascript: z.boolean().optional(),
+  /** Per-column detector switches and thresholds (every default is documented in the README). */
+  detectors: z
+    .strictObject({
+      disabled: z.array(z.string()).optional(),
+      requiredGuideElements: z.array(z.string().min(1)).optional(),
+      interpretationWithinDays: z.number().int().positive().optional(),
+      misfiledMinScore: z.number().min(0).max(1).optional(),
+    })
+    .optional(),
+});
+export type Column = z.infer<typeof ColumnSchema>;
+
+export const LawSchema = z.strictObject({
+  title: z.string().trim().min(2),
+  status: z.enum(["repealed", "revised"]),
+  date: z.iso.date(),
+  replacedBy: z.string().optional(),
+  aliases: z.array(z.string()).optional(),
+});
+export type Law = z.infer<typeof LawSchema>;
+
+export const CrawlSettingsSchema = z.strictObject({
+  concurrency: z.number().int().min(1).max(64).default(4),
+  requestTimeoutSecs: z.number().positive().max(600).default(15),
+  maxPagesPerColumn: z.number().int().min(1).max(1_000_000).default(2000),
+  respectRobotsTxt: z.boolean().default(true),
+  checkExternalLinks: z.boolean().default(true),
+  /** Transient failures (5xx, 429, timeouts, resets) are retried this many times with backoff. */
+  retries: z.number().int().min(0).max(10).default(3),
+  /** Bodies are read up to this many bytes; larger ones are cut off, never read whole into memory. */
+  maxBodyBytes: z.number().int().min(1024).default(5 * 1024 * 1024),
+  /** Contact shown in the User-Agent, so site owners know who crawls them. */
+  contact: z.string().optional(),
+  /** Links not re-checked on a re-crawl when checked OK more recently than this (hours); 0 = always check. */
+  recheckAfterHours: z.number().min(0).default(20),
+});
+export type CrawlSettings = z.infer<typeof CrawlSettingsSchema>;
+
+export const MailSchema = z.strictObject({
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535).default(25),
+  secure: z.boolean().default(false),
+  user: z.string().optional(),
+  /** Name of the environment variable holding the SMTP password (never the password itself). */
+  passwordEnv: z.string().optional(),
+  from: z.string().min(3),
+  /** Extra recipients per department; the maintainers' own addresses are always included. */
+  departments: z.record(z.string(), z.array(z.email())).optional(),
+  /** The office (办公室) gets the whole-site report. */
+  office: z.array(z.email()).optional(),
+});
+export type MailSettings = z.infer<typeof MailSchema>;
+
+export const ScheduleSchema = z.strictObject({
+  crawl: z.string().default("0 2 * * *"),
+  report: z.string().default("0 8 * * 1"),
+  timezone: z.string().default("Asia/Shanghai"),
+});
+
+export const ConfigSchema = z
+  .strictObject({
+    site: z.strictObject({ name: z.string().trim().min(1), baseUrl: httpUrl }),
+    crawl: CrawlSettingsSchema.default(CrawlSettingsSchema.parse({})),
+    columns: z.array(ColumnSchema).min(1, "at least one column is needed"),
+    laws: z.array(LawSchema).default([]),
+    schedule: ScheduleSchema.default(ScheduleSchema.parse({})),
+    mail: MailSchema.optional(),
+    language: z.enum(["zh", "en"]).default("zh"),
+  })
+  .superRefine((cfg, ctx) => {
+    const seen = new Map<string, number>();
+    cfg.columns.forEach((c, i) => {
+      const prev = seen.get(c.id);
+      if (prev !== undefined)
+        ctx.addIssue({ code: "custom", path: ["columns", i, "id"], message: `duplicate column id "${c.id}" (also columns[${prev}])` });
+      else seen.set(c.id, i);
+    });
+  });
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+/** `columns[2].url: Invalid URL` — one line per problem, naming the field. */
+export function formatIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.reduce<string>((acc, part) => {
+      if (typeof part === "number") return `${acc}[${part}]`;
+      return acc ? `${acc}.${String(part)}` : String(part);
+    }, "");
+    let message = issue.message;
+    if (issue.code === "unrecognized_keys") message = `unknown field(s): ${issue.keys.join(", ")}`;
+    return `${path || "(config)"}: ${message}`;
+  });
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false, errors: string[] };
+
+/** Parse a config file's text (JSON). Never throws. */
+export function parseConfigText(text: string, fileName = "config"): ParseResult<Config> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch (e) {
+    return { ok: false, errors: [`${fileName}: not valid JSON (${(e as Error).message})`] };
+  }
+  const result = ConfigSchema.safeParse(raw);
+  if (!result.success) return { ok: false, errors: formatIssues(result.error) };
+  return { ok: true, value: result.data };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Findings
+
+export const FINDING_KINDS = [
+  "broken-link",
+  "wrong-link",
+  "misfiled",
+  "stale-guide",
+  "stale-column",
+  "empty-column",
+  "missing-interpretation",
+] as const;
+export type FindingKind = (typeof FINDING_KINDS)[number];
+
+/** Reasons per kind, as the contract lists them (more may be added; these keep their meaning). */
+export const FINDING_REASONS = {
+  "broken-link": ["http-404", "http-4xx", "http-5xx", "timeout", "dns", "connection", "soft-404", "redirect-to-error", "redirect-loop", "too-many-redirects", "empty-file", "missing-anchor", "invalid-url"],
+  "wrong-link": ["title-mismatch", "redirect-to-home", "private-address", "insecure"],
+  misfiled: ["breadcrumb-mismatch", "metadata-mismatch", "content-mismatch"],
+  "stale-guide": ["outdated", "repealed-law", "missing-elements"],
+  "stale-column": ["not-updated", "annual-report-missing"],
+  "empty-column": ["empty"],
+  "missing-interpretation": ["no-interpretation"],
+} as const satisfies Record<FindingKind, readonly string[]>;
+
+export const SEVERITIES = ["high", "medium", "low"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const FindingSchema = z.object({
+  id: z.string().min(1),
+  kind: z.string().min(1),
+  reason: z.string().min(1),
+  severity: z.enum(SEVERITIES),
+  columnId: z.string(),
+  pageUrl: z.string(),
+  targetUrl: z.string().optional(),
+  linkText: z.string().optional(),
+  message: z.string(),
+  maintainer: MaintainerSchema,
+  firstSeen: z.string(),
+  lastSeen: z.string(),
+  evidence: z.record(z.string(), z.unknown()),
+  /** Lifecycle, kept by the store: open | acknowledged | false-positive | fixed. Not in the contract; extra. */
+  state: z.enum(["open", "acknowledged", "false-positive", "fixed"]).optional(),
+});
+export type Finding = z.infer<typeof FindingSchema>;
+
+/** What a detector produces: a finding before the store gives it history. */
+export type FindingDraft = Omit<Finding, "id" | "firstSeen" | "lastSeen" | "state"> & { id?: string };
+
+export const FindingsFileSchema = z.object({
+  generatedAt: z.string(),
+  site: z.object({ name: z.string(), baseUrl: z.string() }),
+  run: z.object({
+    startedAt: z.string(),
+    finishedAt: z.string(),
+    pagesCrawled: z.number(),
+    linksChecked: z.number(),
+    requests: z.number(),
+  }).passthrough(),
+  findings: z.array(FindingSchema),
+});
+export type FindingsFile = z.infer<typeof FindingsFileSchema>;
+
+export const FINDING_STATES = ["open", "acknowledged", "false-positive", "fixed"] as const;
+export type FindingState = (typeof FINDING_STATES)[number];
