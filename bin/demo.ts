@@ -1,0 +1,78 @@
+// `npm run demo`: the main job on the demo site, end to end. Serves the demo site on loopback, crawls it, writes
+// findings.json and the weekly report, starts the findings server with a demo token, and prints where everything is.
+// With --exit it stops after writing everything (used by the test of the quick start); otherwise it keeps serving.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { startDemoSite } from "../tests/fixtures/demo-site/server.js";
+import { ConfigSchema } from "../shared/schema.js";
+import { runCrawl } from "../crawler/pipeline.js";
+import { main as cli } from "../crawler/cli.js";
+import { openStore } from "../crawler/store/index.js";
+import { startServer } from "../crawler/serve/server.js";
+
+const exitAfter = process.argv.includes("--exit");
+const dir = path.resolve(".gongkai-demo");
+mkdirSync(dir, { recursive: true });
+const dbFile = path.join(dir, "gongkai.sqlite");
+const outDir = path.join(dir, "out");
+const reportDir = path.join(dir, "report");
+const configFile = path.join(dir, "config.json");
+const tokensFile = path.join(dir, "tokens.json");
+
+const site = await startDemoSite({ port: Number(process.env.DEMO_PORT ?? 8080) });
+site.writeConfig(configFile);
+const config = ConfigSchema.parse(site.config);
+console.log(`演示站点 demo site:      ${site.baseUrl}  (第二个主机 second host ${site.externalBaseUrl})`);
+console.log(`配置 config:             ${configFile}`);
+
+const crawl = await runCrawl(config, { dbFile, outDir, log: (l) => process.stderr.write(l + "\n") });
+console.log(`问题清单 findings.json:  ${crawl.findingsFile}  (${crawl.findings.length} 条 findings)`);
+
+const reportCode = await cli(["report", "--db", dbFile, "--since", "7d", "--format", "html,md,csv,xlsx", "--out", reportDir, "--config", configFile]);
+if (reportCode !== 0) console.error(`报告生成失败 report failed (exit ${reportCode})`);
+console.log(`周报 report:             ${path.join(reportDir, "report.html")}  (+ .md .csv .xlsx)`);
+
+const token = "demo-token-office";
+writeFileSync(
+  tokensFile,
+  JSON.stringify(
+    {
+      tokens: [
+        { token, name: "演示用户", department: "办公室", role: "office" },
+        ...[...new Set(config.columns.map((c) => c.maintainer.department))].map((department, i) => ({
+          token: `demo-token-${i + 1}`,
+          name: `${department}维护人`,
+          department,
+          role: "maintainer",
+        })),
+      ],
+    },
+    null,
+    2,
+  ),
+);
+const store = openStore(dbFile);
+const server = await startServer({ store, tokens: JSON.parse(readFileSync(tokensFile, "utf8")).tokens, port: Number(process.env.DEMO_SERVER_PORT ?? 8787) });
+console.log(`问题服务 findings server: ${server.url}  令牌 token: ${token}  (全部令牌 all tokens: ${tokensFile})`);
+console.log("");
+console.log("浏览器扩展 browser extension:");
+console.log("  npm run build:extension   →  extension/build/chrome-mv3-prod");
+console.log("  Chromium: chrome://extensions → 开发者模式 Developer mode → 加载已解压的扩展程序 Load unpacked → 选择该目录 pick that folder");
+console.log(`  选项 options: 服务地址 server URL ${server.url}  令牌 token ${token}`);
+console.log(`  然后打开 then open ${site.baseUrl}`);
+
+if (exitAfter) {
+  await server.close();
+  store.close();
+  await site.close();
+} else {
+  console.log("\n按 Ctrl-C 停止 press Ctrl-C to stop");
+  const stop = async () => {
+    await server.close();
+    store.close();
+    await site.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
