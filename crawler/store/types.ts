@@ -12,6 +12,23 @@ export interface RunInfo {
   stats: Record<string, number>;
   siteName: string;
   baseUrl: string;
+  /** Why a run ended as it did, or what happened when it began (e.g. a dead crawl's lock taken over). */
+  notes?: string[];
+}
+
+/** One entry of a finding's history, with the finding's routing facts (for trends across findings). */
+export interface FindingEvent {
+  findingId: string;
+  at: string;
+  /** new | seen (reason changed) | fixed | reopened | open | acknowledged | false-positive */
+  event: "new" | "seen" | "fixed" | "reopened" | "open" | "acknowledged" | "false-positive";
+  by?: string;
+  department?: string;
+  note?: string;
+  runId?: number;
+  kind: string;
+  /** Department of the finding's column (not of who acted). */
+  findingDepartment: string;
 }
 
 /** A finding as stored: the contract's shape plus its lifecycle. */
@@ -70,6 +87,11 @@ export interface Store {
       /** Titles of pages (url -> title) and names of columns (id -> name), kept for reports. */
       pageTitles?: Record<string, string>;
       columnNames?: Record<string, string>;
+      /**
+       * The columns this run covered. When given, only their findings can be marked fixed (a column removed from
+       * the config, or not crawled this time, keeps its findings as they were).
+       */
+      columnIds?: string[];
     },
   ): StoredFinding[];
   /** Mark a run aborted (crash recovery also marks stale `running` runs aborted at open). */
@@ -85,7 +107,20 @@ export interface Store {
   finding(id: string): StoredFinding | undefined;
   setState(id: string, change: StateChange): StoredFinding;
   /** State history of one finding, oldest first. */
-  history(id: string): { at: string; state: FindingState; by?: string; department?: string; note?: string; runId?: number }[];
+  history(id: string): {
+    at: string;
+    /** The state after this entry. */
+    state: FindingState;
+    /** What happened: new, seen (reason changed), fixed, reopened, or a person's open/acknowledged/false-positive. */
+    event?: FindingEvent["event"];
+    by?: string;
+    department?: string;
+    note?: string;
+    runId?: number;
+  }[];
+
+  /** Lifecycle events of all findings at or after `since` (all when omitted), oldest first. */
+  events(filter?: { since?: string; kinds?: string[] }): FindingEvent[];
 
   runs(limit?: number): RunInfo[];
   close(): void;
