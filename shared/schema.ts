@@ -58,6 +58,10 @@ export const ColumnSchema = z.strictObject({
       requiredGuideElements: z.array(z.string().min(1)).optional(),
       interpretationWithinDays: z.number().int().positive().optional(),
       misfiledMinScore: z.number().min(0).max(1).optional(),
+      /** Working days a new policy document may go without a 解读 before it is reported (default 20). */
+      interpretationGraceWorkdays: z.number().int().min(0).optional(),
+      /** Report columns: true = must hold last year's 年报 after 31 January; false = never check; default: when it is a 年报 column. */
+      annualReport: z.boolean().optional(),
     })
     .optional(),
 });
