@@ -258,6 +258,11 @@ export class SqliteStore implements Store {
         throw new CrawlLockedError(this.file, { pid: held.pid, hostname: held.hostname, since: held.since, runId: held.run_id ?? undefined });
       }
       note = `接管了已退出进程留下的抓取锁 took over the crawl lock of a process that is gone (pid ${held.pid} on ${held.hostname} since ${held.since})`;
+      // The holder's run was cut short by its death.
+      if (held.run_id !== null)
+        this.db
+          .prepare("UPDATE runs SET status = 'aborted', finished_at = ?, note = ? WHERE id = ? AND status = 'running'")
+          .run(now.toISOString(), `抓取进程（pid ${held.pid}）已退出，本次抓取中断 the crawl process exited before finishing`, held.run_id);
     }
     this.db
       .prepare("INSERT OR REPLACE INTO crawl_lock (id, pid, hostname, since, run_id, token) VALUES (1, ?, ?, ?, ?, ?)")
@@ -590,6 +595,16 @@ export class SqliteStore implements Store {
       }
     }
     this.closed = true;
+    if (!this.readonly) {
+      // Leave the file in rollback-journal mode when no one else has it open, so that it can be read without
+      // creating FILE-shm: a report from a read-only copy or folder. Skipped (at once, no waiting) when busy.
+      try {
+        this.db.pragma("busy_timeout = 0");
+        this.db.pragma("journal_mode = DELETE");
+      } catch {
+        // Another connection holds it: it stays in WAL mode, which is as safe.
+      }
+    }
     this.db.close();
   }
 }
