@@ -1,0 +1,360 @@
+// The entries of a column's list page: listed title, URL and date, not the site's navigation. Pure.
+import * as cheerio from "cheerio";
+import type { CheerioAPI } from "cheerio";
+import type { AnyNode, Element } from "domhandler";
+import { classifyHref, normalizeUrl } from "../../shared/url.js";
+import type { ListItem } from "../types.js";
+import { findDatesWithIndex } from "./dates.js";
+import { baseUrlOf } from "./links.js";
+import { isChromeElement } from "./scan.js";
+import { collapse, textOf } from "./text.js";
+
+/** Class or id words of side widgets whose lists are not the column's (hot items, related, rankings). */
+const SIDE_WORDS = /(^|[-_\s])(hot|rank|ranking|related|relate|xgwz|xgxx|tuijian|recommend|zt|zhuanti|special|share|login|search|tab-?nav)([-_\s\d]|$)/i;
+/** Class or id words of the main list. */
+const LIST_WORDS = /(list|lb|news|article|xxgk|gkml|column|con|content|main|result|doc|wj|zc|items?)/i;
+/** Link texts that are pager or utility links, never list entries. */
+const UTILITY_TEXT = /^(首页|上一页|下一页|尾页|末页|上页|下页|前页|后页|更多|more|更多>>|>>|<<|\d+|打印|关闭|返回|返回顶部|收藏|分享|详情|查看|查看详情|阅读全文|全文|下载|GO|跳转)$/i;
+
+interface Row {
+  el: Element;
+  link: Element;
+  title: string;
+  url: string;
+  date?: string;
+}
+
+interface Candidate {
+  container: Element;
+  rowTag: string;
+  rows: Map<Element, Element[]>;
+}
+
+function isElement(n: AnyNode | null | undefined): n is Element {
+  return !!n && n.type === "tag";
+}
+
+function elementChildren(el: Element): Element[] {
+  return el.children.filter(isElement);
+}
+
+const cutShort = /(…|\.{2,}|。。+|\.\.\.)\s*$/;
+
+function titleOf(a: Element, rowText: string): string {
+  let t = collapse(textOf(a));
+  const titleAttr = collapse(a.attribs.title ?? "");
+  if (titleAttr && (cutShort.test(t) || !t || (titleAttr.length > t.length && titleAttr.startsWith(t.replace(cutShort, "").slice(0, 4))))) {
+    t = titleAttr;
+  }
+  // A date printed inside the link ("关于…的通知 2024-03-15") is not part of the title.
+  t = t
+    .replace(/[\[【（(]?\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*[\]】）)]?\s*$/, "")
+    .replace(/^[\[【（(]?\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*[\]】）)]?\s*/, "")
+    .replace(/^[·•●■□◆◇▪▸►\-–—>»\s]+/, "")
+    .trim();
+  void rowText;
+  return t;
+}
+
+/** The date shown next to the title: the last date in the row outside the link, else one inside the link. */
+function rowDate(row: Element, link: Element): string | undefined {
+  const linkText = textOf(link);
+  const rowText = textOf(row, 2000);
+  const i = rowText.indexOf(linkText);
+  const outside = i >= 0 ? rowText.slice(0, i) + " \u0000 " + rowText.slice(i + linkText.length) : rowText;
+  const dates = findDatesWithIndex(outside);
+  if (dates.length) return dates[dates.length - 1].date;
+  const inside = findDatesWithIndex(linkText);
+  return inside.length ? inside[inside.length - 1].date : undefined;
+}
+
+function insideChrome(el: Element, stopAt?: Element): { chrome: boolean; side: boolean; listy: boolean } {
+  let chrome = false;
+  let side = false;
+  let listy = false;
+  for (let n: Element | null = el; n && n !== stopAt; n = isElement(n.parent) ? n.parent : null) {
+    if (isChromeElement(n)) chrome = true;
+    const cls = `${n.attribs.class ?? ""} ${n.attribs.id ?? ""}`;
+    if (n.name === "aside" || SIDE_WORDS.test(cls)) side = true;
+    if (LIST_WORDS.test(cls)) listy = true;
+  }
+  return { chrome, side, listy };
+}
+
+function hrefOk(a: Element): boolean {
+  const href = a.attribs.href;
+  if (href === undefined) return false;
+  const s = classifyHref(href);
+  return s === "http";
+}
+
+/** Score a candidate list: rows with substantial titles count, dates count double, site chrome counts little. */
+function scoreRows(rows: Row[], container: Element): number {
+  if (rows.length === 0) return 0;
+  let score = 0;
+  for (const r of rows) {
+    const len = [...r.title].length;
+    score += Math.min(len, 30) / 10 + (r.date ? 3 : 0) + (len >= 6 ? 1 : 0);
+  }
+  const ctx = insideChrome(container);
+  if (ctx.chrome) score *= 0.1;
+  if (ctx.side) score *= 0.4;
+  if (ctx.listy) score *= 1.3;
+  return score;
+}
+
+function buildRows(c: Candidate, base: string): Row[] {
+  const rows: Row[] = [];
+  for (const [rowEl, links] of c.rows) {
+    // The main link: the one with the longest text (an entry may also link its attachment or its column).
+    let best: Element | undefined;
+    let bestLen = -1;
+    for (const a of links) {
+      const t = collapse(textOf(a)) || a.attribs.title || "";
+      if (UTILITY_TEXT.test(t.trim())) continue;
+      if (t.length > bestLen) {
+        best = a;
+        bestLen = t.length;
+      }
+    }
+    if (!best) continue;
+    const url = normalizeUrl(best.attribs.href ?? "", base);
+    if (!url) continue;
+    const title = titleOf(best, "");
+    if (!title || UTILITY_TEXT.test(title)) continue;
+    rows.push({ el: rowEl, link: best, title, url, date: rowDate(rowEl, best) });
+  }
+  return rows;
+}
+
+/**
+ * Group the page's links by the repeating structures that hold them: for every link, each ancestor level where
+ * the element sits among two or more siblings of the same tag is a candidate (container, row) pair.
+ */
+function collectCandidates(links: Element[], root: Element | undefined): Map<Element, Candidate> {
+  const candidates = new Map<Element, Candidate>();
+  for (const a of links) {
+    let el: Element = a;
+    for (let depth = 0; depth < 7; depth++) {
+      const parent = el.parent;
+      if (!isElement(parent) || parent === root) break;
+      if (parent.name === "body" || parent.name === "html") break;
+      let same = 0;
+      for (const s of parent.children) if (isElement(s) && s.name === el.name && ++same >= 2) break;
+      if (same >= 2 || (depth > 0 && LIST_WORDS.test(`${parent.attribs.class ?? ""} ${parent.attribs.id ?? ""}`) && /^(ul|ol|tbody|table|dl)$/.test(parent.name))) {
+        let c = candidates.get(parent);
+        if (!c) {
+          c = { container: parent, rowTag: el.name, rows: new Map() };
+          candidates.set(parent, c);
+        }
+        if (c.rowTag === el.name) {
+          const arr = c.rows.get(el);
+          if (arr) arr.push(a);
+          else c.rows.set(el, [a]);
+        }
+      }
+      el = parent;
+    }
+  }
+  return candidates;
+}
+
+function pickList($: CheerioAPI, base: string, scope?: Element): Row[] {
+  const links = (scope ? $(scope).find("a[href]") : $("a[href]")).toArray().filter((n) => isElement(n) && hrefOk(n)) as Element[];
+  const candidates = collectCandidates(links, scope);
+  let best: { rows: Row[]; score: number; c: Candidate } | undefined;
+  for (const c of candidates.values()) {
+    // A row holding many links is a block of navigation, not an entry.
+    let multi = 0;
+    for (const l of c.rows.values()) if (l.length > 4) multi++;
+    if (multi > c.rows.size / 2) continue;
+    const rows = buildRows(c, base);
+    if (rows.length === 0) continue;
+    const dated = rows.filter((r) => r.date).length;
+    const avgLen = rows.reduce((s, r) => s + [...r.title].length, 0) / rows.length;
+    // Accept: dated entries, or several entries with document-like titles. Menus of short names are not lists.
+    const plausible = dated >= Math.max(1, rows.length / 2) || (rows.length >= 2 && avgLen >= 6);
+    if (!plausible) continue;
+    const score = scoreRows(rows, c.container);
+    if (!best || score > best.score) best = { rows, score, c };
+  }
+  if (!best) return [];
+  // TRS templates split one list into several <ul>s of five: take the container's same-shaped siblings too.
+  const container = best.c.container;
+  const parent = container.parent;
+  let rows = best.rows;
+  if (isElement(parent)) {
+    const sig = (e: Element) => `${e.name}.${e.attribs.class ?? ""}`;
+    const siblings = elementChildren(parent).filter((s) => s !== container && sig(s) === sig(container));
+    if (siblings.length) {
+      const all: Row[] = [];
+      for (const s of elementChildren(parent)) {
+        if (s === container) all.push(...rows);
+        else if (sig(s) === sig(container)) {
+          // A sibling may hold a single entry, so it need not have been a candidate itself.
+          const c: Candidate = { container: s, rowTag: best.c.rowTag, rows: new Map() };
+          for (const r of elementChildren(s)) {
+            if (r.name !== c.rowTag) continue;
+            const links = (r.name === "a" ? [r] : ($(r).find("a[href]").toArray() as Element[])).filter(hrefOk);
+            if (links.length) c.rows.set(r, links);
+          }
+          all.push(...buildRows(c, base));
+        }
+      }
+      rows = all;
+    }
+  }
+  return rows;
+}
+
+function dedupe(items: ListItem[]): ListItem[] {
+  const seen = new Set<string>();
+  return items.filter((i) => (seen.has(i.url) ? false : (seen.add(i.url), true)));
+}
+
+function toItems(rows: Row[]): ListItem[] {
+  return dedupe(rows.map((r) => (r.date ? { url: r.url, title: r.title, date: r.date } : { url: r.url, title: r.title })));
+}
+
+// 大汉 Hanweb ---------------------------------------------------------------------------------------------------
+
+const RECORD = /<record[^>]*>\s*<!\[CDATA\[([\s\S]*?)\]\]>\s*<\/record>/gi;
+
+/** Records of 大汉 Hanweb's `<datastore>` script blocks: each a CDATA snippet of list HTML. */
+export function hanwebRecords(html: string): string[] {
+  if (!/<datastore/i.test(html)) return [];
+  const out: string[] = [];
+  RECORD.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = RECORD.exec(html))) out.push(m[1]);
+  return out;
+}
+
+function hanwebItems(html: string, base: string): ListItem[] {
+  const records = hanwebRecords(html);
+  if (!records.length) return [];
+  const $r = cheerio.load(`<div>${records.map((r) => `<div class="gk-record">${r}</div>`).join("")}</div>`, {
+    xml: { xmlMode: false, decodeEntities: true },
+  });
+  const items: ListItem[] = [];
+  $r("div.gk-record").each((_, node) => {
+    const rec = node as Element;
+    const links = $r(rec).find("a[href]").toArray().filter((n) => isElement(n) && hrefOk(n)) as Element[];
+    let best: Element | undefined;
+    let bestLen = -1;
+    for (const a of links) {
+      const t = collapse(textOf(a)) || a.attribs.title || "";
+      if (!UTILITY_TEXT.test(t) && t.length > bestLen) {
+        best = a;
+        bestLen = t.length;
+      }
+    }
+    if (!best) return;
+    const url = normalizeUrl(best.attribs.href ?? "", base);
+    const title = titleOf(best, "");
+    if (!url || !title) return;
+    const date = rowDate(rec, best);
+    items.push(date ? { url, title, date } : { url, title });
+  });
+  return dedupe(items);
+}
+
+// Inline JSON data ----------------------------------------------------------------------------------------------
+
+const TITLE_KEYS = ["title", "name", "bt", "wjbt", "doctitle", "docTitle", "infoTitle", "articleTitle", "subject"];
+const URL_KEYS = ["url", "link", "href", "path", "docpuburl", "docPubUrl", "infoUrl", "articleUrl", "linkUrl", "pageUrl"];
+const DATE_KEYS = ["date", "pubdate", "pubDate", "publishDate", "publish_date", "publishTime", "publish_time", "docreltime",
+  "docRelTime", "fbrq", "time", "createTime", "created_at", "display_publish_time", "releaseTime", "cwrq"];
+
+function pick(o: Record<string, unknown>, keys: string[]): unknown {
+  for (const k of keys) if (o[k] !== undefined && o[k] !== null && o[k] !== "") return o[k];
+  return undefined;
+}
+
+function dateValue(v: unknown): string | undefined {
+  if (typeof v === "number" && v > 1e8) {
+    const d = new Date(v > 1e11 ? v : v * 1000);
+    // Publish times are Beijing time.
+    return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  }
+  if (typeof v === "string") return findDatesWithIndex(v)[0]?.date;
+  return undefined;
+}
+
+/** List items from JSON records ({title, url, date}-like objects), e.g. a list API answer or an inline array. */
+export function itemsFromJson(data: unknown, base: string): ListItem[] {
+  const items: ListItem[] = [];
+  const visit = (v: unknown, depth: number) => {
+    if (depth > 6 || items.length > 5000) return;
+    if (Array.isArray(v)) {
+      for (const x of v) visit(x, depth + 1);
+      return;
+    }
+    if (!v || typeof v !== "object") return;
+    const o = v as Record<string, unknown>;
+    const title = pick(o, TITLE_KEYS);
+    const href = pick(o, URL_KEYS);
+    if (typeof title === "string" && typeof href === "string") {
+      const url = normalizeUrl(href, base);
+      const t = collapse(title.replace(/<[^>]*>/g, ""));
+      if (url && t) {
+        const date = dateValue(pick(o, DATE_KEYS));
+        items.push(date ? { url, title: t, date } : { url, title: t });
+        return;
+      }
+    }
+    for (const x of Object.values(o)) if (x && typeof x === "object") visit(x, depth + 1);
+  };
+  visit(data, 0);
+  return dedupe(items);
+}
+
+function inlineJsonItems($: CheerioAPI, base: string): ListItem[] {
+  let items: ListItem[] = [];
+  $("script:not([src])").each((_, node) => {
+    const code = textOfScript(node as Element);
+    if (code.length < 20 || code.length > 2_000_000 || !/["']?(title|url|bt|href)["']?\s*:/.test(code)) return;
+    const re = /(\[\s*\{[\s\S]*?\}\s*\])\s*[;,)\n]/g;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(code))) {
+      try {
+        const found = itemsFromJson(JSON.parse(m[1]), base);
+        if (found.length > items.length) items = found;
+      } catch {
+        /* not JSON: script code */
+      }
+    }
+  });
+  return items;
+}
+
+function textOfScript(el: Element): string {
+  let s = "";
+  for (const c of el.children) if (c.type === "text") s += (c as unknown as { data: string }).data;
+  return s;
+}
+
+/**
+ * The entries of a column list page. Tries, in order: 大汉 Hanweb `<datastore>` records; the repeating structure
+ * (li/tr/div/dl rows, one main link each, dates nearby) that scores best, outside header/nav/footer; simple inline
+ * JSON arrays of {title, url, date}. Empty when the page holds no list.
+ */
+export function extractListItems($: CheerioAPI, pageUrl: string, html?: string): ListItem[] {
+  const base = baseUrlOf($, pageUrl);
+  const source = html ?? "";
+  if (source && /<datastore/i.test(source)) {
+    const hw = hanwebItems(source, base);
+    if (hw.length) return hw;
+  } else if (!html) {
+    // No raw HTML given: Hanweb records live in script text.
+    const scripts = $("script").toArray() as Element[];
+    const xml = scripts.map(textOfScript).filter((s) => /<datastore/i.test(s)).join("\n");
+    if (xml) {
+      const hw = hanwebItems(xml, base);
+      if (hw.length) return hw;
+    }
+  }
+  const rows = pickList($, base);
+  if (rows.length) return toItems(rows);
+  return inlineJsonItems($, base);
+}

@@ -1,0 +1,270 @@
+// The other pages of a column's list: from TRS createPageHTML scripts, Hanweb jpage settings, pager links and
+// URL patterns. Pure. Only same-host URLs are returned; the current page is left out.
+import type { CheerioAPI } from "cheerio";
+import type { Element } from "domhandler";
+import { classifyHref, normalizeUrl, parseHttpUrl } from "../../shared/url.js";
+import { baseUrlOf } from "./links.js";
+import { collapse, textOf } from "./text.js";
+
+/** No column has more list pages than this; a script claiming more is not believed beyond it. */
+export const MAX_INFERRED_PAGES = 5000;
+
+const PAGER_TEXT = /^(下一页|下页|后一页|后页|下一頁|尾页|末页|最后一页|最末页|尾 页|末 页|上一页|上页|前一页|前页|首页|第一页|next|last|prev|previous|first|>|>>|<|<<|›|»|‹|«|\d{1,5})$/i;
+const STRONG_PAGER_TEXT = /^(下一页|下页|后一页|后页|尾页|末页|最后一页|最末页|上一页|上页|前一页|前页)$/;
+const LAST_TEXT = /^(尾页|末页|最后一页|最末页|last|>>|»)$/i;
+const PAGER_CONTAINER = /(page|pager|paging|pagination|fenye|fy|pagebar|pagenav|page-?list|turn|pg)/i;
+/** Query parameters that number list pages. */
+const PAGE_PARAMS = ["page", "pageNum", "pagenum", "pageNo", "pageno", "pageIndex", "pageindex", "curPage", "curpage",
+  "currentPage", "currentpage", "cpage", "p", "pn", "page_no", "pageNumber", "pageCurrent", "PageIndex", "Page", "startrecord"];
+
+function literal(arg: string, script: string): string | number | undefined {
+  const a = arg.trim();
+  if (/^-?\d+$/.test(a)) return Number(a);
+  const s = /^(["'])(.*)\1$/.exec(a);
+  if (s) return s[2];
+  if (/^[A-Za-z_$][\w$]*$/.test(a)) {
+    // createPageHTML(countPage, currentPage, …) with `var countPage = 9` earlier in the page.
+    const re = new RegExp(`(?:^|[^\\w$.])${a.replace(/\$/g, "\\$")}\\s*=\\s*(?:parseInt\\()?\\s*(-?\\d+|"[^"]*"|'[^']*')`);
+    const m = re.exec(script);
+    if (m) return literal(m[1], "");
+  }
+  return undefined;
+}
+
+function splitArgs(s: string): string[] {
+  const out: string[] = [];
+  let cur = "";
+  let q: string | null = null;
+  for (const c of s) {
+    if (q) {
+      cur += c;
+      if (c === q) q = null;
+    } else if (c === '"' || c === "'") {
+      q = c;
+      cur += c;
+    } else if (c === ",") {
+      out.push(cur);
+      cur = "";
+    } else cur += c;
+  }
+  out.push(cur);
+  return out;
+}
+
+/**
+ * TRS `createPageHTML` calls. Two forms:
+ * - `createPageHTML(9, 0, "index", "html")`: 9 pages, current counted from 0: index.html, index_1.html … index_8.html.
+ * - `createPageHTML('page_div', 22, 1, 'common_list', 'shtml', 325)`: 22 pages, current counted from 1:
+ *   common_list.shtml, common_list_2.shtml … common_list_22.shtml.
+ * Returns page file names relative to the list's directory, the current page excluded.
+ */
+export function trsPageNames(html: string): string[] {
+  const re = /createPageHTML\s*\(([^()]*)\)/g;
+  const names: string[] = [];
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(html))) {
+    const args = splitArgs(m[1]).map((a) => literal(a, html));
+    if (args.length >= 4 && typeof args[0] === "number") {
+      const [count, cur, prefix, ext] = args;
+      if (typeof cur !== "number" || typeof prefix !== "string" || typeof ext !== "string") continue;
+      const n = Math.min(count as number, MAX_INFERRED_PAGES);
+      for (let i = 0; i < n; i++) if (i !== cur) names.push(i === 0 ? `${prefix}.${ext}` : `${prefix}_${i}.${ext}`);
+    } else if (args.length >= 5 && typeof args[0] === "string" && typeof args[1] === "number") {
+      const [, count, cur, prefix, ext] = args;
+      if (typeof cur !== "number" || typeof prefix !== "string" || typeof ext !== "string") continue;
+      const n = Math.min(count as number, MAX_INFERRED_PAGES);
+      for (let i = 1; i <= n; i++) if (i !== cur) names.push(i === 1 ? `${prefix}.${ext}` : `${prefix}_${i}.${ext}`);
+    }
+  }
+  return names;
+}
+
+/** Hanweb jpage: `totalRecord: 56, perPage: 15` (or `totalRecord=56`) → pages of `?uid=…&pageNum=N`. */
+function hanwebPages(html: string, pageUrl: string, recordsOnPage: number): string[] {
+  const total = /totalRecord\s*[:=]\s*["']?(\d+)/i.exec(html);
+  const per = /perPage\s*[:=]\s*["']?(\d+)/i.exec(html);
+  if (!total || !per) return [];
+  const totalRecords = Number(total[1]);
+  const perPage = Number(per[1]);
+  // The static page often carries every record in its datastore: then there is nothing more to fetch.
+  if (perPage <= 0 || recordsOnPage >= totalRecords) return [];
+  const pages = Math.min(Math.ceil(totalRecords / perPage), MAX_INFERRED_PAGES);
+  const u = parseHttpUrl(pageUrl);
+  if (!u) return [];
+  const uid = /[?&]uid=([\w-]+)/.exec(u.search)?.[1] ?? /<div[^>]+id=["']?(\d{3,})["']?[^>]*>\s*<script[^>]+text\/xml/i.exec(html)?.[1];
+  const out: string[] = [];
+  const current = Number(/[?&]pageNum=(\d+)/.exec(u.search)?.[1] ?? 1);
+  for (let i = 1; i <= pages; i++) {
+    if (i === current) continue;
+    const v = new URL(u.toString());
+    if (uid) v.searchParams.set("uid", uid);
+    v.searchParams.set("pageNum", String(i));
+    out.push(v.toString());
+  }
+  return out;
+}
+
+/** The page number a URL carries: `index_3.html` → 3, `?page=3` → 3; the pattern is kept to make others. */
+interface PagePattern {
+  key: string;
+  n: number;
+  make: (n: number) => string;
+}
+
+function pagePattern(url: string): PagePattern | undefined {
+  const u = parseHttpUrl(url);
+  if (!u) return undefined;
+  for (const p of PAGE_PARAMS) {
+    const v = u.searchParams.get(p);
+    if (v !== null && /^\d{1,6}$/.test(v)) {
+      const rest = new URL(u.toString());
+      rest.searchParams.delete(p);
+      return {
+        key: `q|${rest.origin}${rest.pathname}|${p}|${[...rest.searchParams.keys()].sort().join("&")}`,
+        n: Number(v),
+        make: (n) => {
+          const x = new URL(u.toString());
+          x.searchParams.set(p, String(n));
+          return x.toString();
+        },
+      };
+    }
+  }
+  const m = /^(.*\/)([^/]*?)_(\d{1,5})(\.[a-z]{2,6})$/i.exec(u.pathname);
+  if (m && !u.search) {
+    const [, dir, prefix, num, ext] = m;
+    return {
+      key: `p|${u.origin}${dir}${prefix}${ext}`,
+      n: Number(num),
+      make: (n) => `${u.origin}${dir}${prefix}${n === 0 ? "" : `_${n}`}${ext}`,
+    };
+  }
+  return undefined;
+}
+
+function samePath(a: string, b: string): boolean {
+  const ua = parseHttpUrl(a);
+  const ub = parseHttpUrl(b);
+  if (!ua || !ub) return false;
+  const dir = (p: string) => p.slice(0, p.lastIndexOf("/") + 1);
+  return ua.host === ub.host && (ua.pathname === ub.pathname || dir(ua.pathname) === dir(ub.pathname));
+}
+
+function isElement(n: unknown): n is Element {
+  return !!n && (n as Element).type === "tag";
+}
+
+function inPagerContainer(a: Element): boolean {
+  let n: Element | null = a;
+  for (let d = 0; d < 4 && n; d++) {
+    const cls = `${n.attribs.class ?? ""} ${n.attribs.id ?? ""}`;
+    if (cls.trim() && PAGER_CONTAINER.test(cls)) return true;
+    n = isElement(n.parent) ? n.parent : null;
+  }
+  return false;
+}
+
+/** "共 9 页", "1/9", "第1页/共9页": the total page count a pager states in text. */
+function statedTotal(text: string): number | undefined {
+  const m = /共\s*(\d{1,5})\s*页/.exec(text) ?? /(?:^|\s|第)\s*\d{1,5}\s*\/\s*(\d{1,5})\s*(?:页|$|\s)/.exec(text);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * URLs of the column's other list pages. When the total is known (createPageHTML, a 尾页 link, "共 N 页", Hanweb
+ * totalRecord), every page; otherwise the pages the pager links to. Same host as the page only; current page left out.
+ */
+export function extractPagination(html: string, $: CheerioAPI, pageUrl: string, recordsOnPage = 0): string[] {
+  const base = baseUrlOf($, pageUrl);
+  const self = normalizeUrl(pageUrl);
+  const host = parseHttpUrl(pageUrl)?.host;
+  const out = new Set<string>();
+  const add = (href: string, b = base) => {
+    const u = normalizeUrl(href, b);
+    if (!u || u === self) return;
+    if (parseHttpUrl(u)?.host !== host) return;
+    out.add(u);
+  };
+
+  if (html.includes("createPageHTML")) for (const name of trsPageNames(html)) add(name);
+  if (/totalRecord/i.test(html)) for (const u of hanwebPages(html, pageUrl, recordsOnPage)) add(u);
+
+  // Pager links: 下一页/尾页 anywhere; numbers, 首页 and arrows only inside a pager.
+  const pagerLinks: string[] = [];
+  let lastLink: string | undefined;
+  const pagerParents = new Set<Element>();
+  $("a[href]").each((_, node) => {
+    const a = node as Element;
+    const href = a.attribs.href ?? "";
+    if (classifyHref(href) !== "http") return;
+    const text = collapse(textOf(a) || a.attribs.title || "");
+    if (!text || text.length > 12 || !PAGER_TEXT.test(text)) return;
+    const strong = STRONG_PAGER_TEXT.test(text);
+    if (!strong && !inPagerContainer(a) && !(isElement(a.parent) && pagerParents.has(a.parent))) return;
+    if (strong && isElement(a.parent)) pagerParents.add(a.parent);
+    const u = normalizeUrl(href, base);
+    if (!u) return;
+    pagerLinks.push(u);
+    if (LAST_TEXT.test(text)) lastLink = u;
+  });
+  // Numbers before the first 下一页 in the same parent were skipped above; pick them up now.
+  if (pagerParents.size) {
+    for (const p of pagerParents) {
+      for (const c of p.children) {
+        if (!isElement(c) || c.name !== "a") continue;
+        const text = collapse(textOf(c));
+        if (/^\d{1,5}$/.test(text) || PAGER_TEXT.test(text)) {
+          const u = normalizeUrl(c.attribs.href ?? "", base);
+          if (u) pagerLinks.push(u);
+        }
+      }
+    }
+  }
+  for (const u of pagerLinks) if (samePath(u, pageUrl) || pagePattern(u)) add(u);
+
+  // Fill the range when the pattern and the last page are known.
+  const patterns = new Map<string, { p: PagePattern; max: number; min: number }>();
+  for (const u of [...pagerLinks, pageUrl]) {
+    const p = pagePattern(u);
+    if (!p) continue;
+    const e = patterns.get(p.key);
+    if (!e) patterns.set(p.key, { p, max: p.n, min: p.n });
+    else {
+      e.max = Math.max(e.max, p.n);
+      e.min = Math.min(e.min, p.n);
+    }
+  }
+  const total = statedTotal(pagerText($));
+  const selfPattern = pagePattern(pageUrl);
+  for (const { p, max, min } of patterns.values()) {
+    let last = max;
+    if (lastLink && pagePattern(lastLink)?.key === p.key) last = Math.max(last, pagePattern(lastLink)!.n);
+    if (total !== undefined) {
+      // index_N numbering starts at 0 for page 1 (index.html); query numbering at 1.
+      const zeroBased = p.key.startsWith("p|");
+      last = Math.max(last, zeroBased ? total - 1 : total);
+    }
+    // The page we are on without a number is the first page: do not add it again under another name.
+    const first = selfPattern?.key === p.key ? Math.min(min, p.key.startsWith("p|") ? 0 : 1) : min;
+    if (last - first > MAX_INFERRED_PAGES) last = first + MAX_INFERRED_PAGES;
+    if (lastLink || total !== undefined) for (let n = first; n <= last; n++) add(p.make(n));
+    // On a page without a number, the pager's lowest number (首页, page=1) is this very page.
+    if (selfPattern?.key !== p.key && p.key.startsWith("q|") && min <= 1) out.delete(normalizeUrl(p.make(min)) ?? "");
+  }
+  // Page order, for readable logs and a crawl that walks pages in order.
+  const order = (u: string) => pagePattern(u)?.n ?? -1;
+  return [...out].sort((a, b) => order(a) - order(b));
+}
+
+/** Text of the pager containers, for "共 N 页". */
+function pagerText($: CheerioAPI): string {
+  let s = "";
+  $('[class*="page" i],[id*="page" i],[class*="fenye" i],[id*="fenye" i]').each((_, n) => {
+    const el = n as Element;
+    if (el.name === "body" || el.name === "html") return;
+    s += " " + collapse(textOf(el, 500));
+    if (s.length > 2000) return false;
+    return;
+  });
+  return s;
+}
