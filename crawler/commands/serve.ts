@@ -1,2 +1,74 @@
+// `gongkai serve`: the findings server the browser extension talks to.
+import { existsSync } from "node:fs";
 import type { Command } from "../cli.js";
-export const command: Command = { summary: "serve (not yet built)", usage: "gongkai serve --config FILE [--db FILE] [--out DIR]", async run() { return 1; } };
+import { UsageError, loadConfig, parseCommandArgs } from "../args.js";
+import { normalizeUrl } from "../../shared/url.js";
+
+const USAGE = `gongkai serve --db FILE [--port 8787] [--host 127.0.0.1] [--tokens FILE] [--config FILE] [--allow-origin ORIGIN]…
+
+  --db FILE            抓取结果数据库 the crawl database (default ./gongkai.sqlite)
+  --port N             端口 port (default 8787; 0 = any free port)
+  --host ADDR          监听地址 address to bind (default 127.0.0.1: this machine only)
+  --tokens FILE        令牌文件 tokens file (default ./gongkai-tokens.json):
+                       {"tokens":[{"token":"…","name":"张三","department":"办公室","role":"maintainer"}]}
+                       role: maintainer（只能处理本科室的问题 own department only）| office（全部 all）
+  --config FILE        可选：站点配置，用于识别栏目首页 optional: the site config, to know each column's list page
+  --allow-origin O     接受的浏览器扩展来源 extension origin to accept (default chrome-extension://${"mcecfampjblgddckichaccphobfofgli"});
+                       可重复 repeatable; "chrome-extension://*" accepts any extension
+
+接口 API (JSON, Authorization: Bearer TOKEN):
+  GET  /api/me                          当前用户与站点 who am I, which site
+  GET  /api/findings?page=URL           某页面的问题 open findings for one page
+  GET  /api/findings/mine               本科室的问题（办公室为全部）my department's open findings (office: all)
+  GET  /api/findings/ID                 单个问题 one finding
+  POST /api/findings/ID/state           {"state":"acknowledged"|"false-positive"|"open","note":"…"}`;
+
+export const command: Command = {
+  summary: "为浏览器扩展提供问题数据的服务 / the findings server for the browser extension",
+  usage: USAGE,
+  async run(argv) {
+    const args = parseCommandArgs(argv, {
+      db: { type: "string", default: "gongkai.sqlite" },
+      port: { type: "string", default: "8787" },
+      host: { type: "string", default: "127.0.0.1" },
+      tokens: { type: "string", default: "gongkai-tokens.json" },
+      config: { type: "string" },
+      "allow-origin": { type: "string", multiple: true },
+    });
+    const port = Number(args.port);
+    if (!/^\d+$/.test(args.port) || port > 65535) throw new UsageError(`--port: expected a port number 0–65535, got "${args.port}"`);
+    const origins = args["allow-origin"];
+    for (const o of origins ?? [])
+      if (!/^chrome-extension:\/\/([a-p]{32}|\*)$/.test(o) && !/^https?:\/\/[^/]+$/.test(o))
+        throw new UsageError(`--allow-origin: expected chrome-extension://<id> or an origin like https://host, got "${o}"`);
+
+    const { loadTokensFile } = await import("../serve/tokens.js");
+    const tokens = loadTokensFile(args.tokens);
+    const config = args.config ? loadConfig(args.config) : undefined;
+    if (!existsSync(args.db))
+      throw new UsageError(`数据库不存在 database not found: ${args.db} (先运行 run \`gongkai crawl\` first, or pass --db FILE)`);
+
+    const { openStore } = await import("../store/index.js");
+    const { startServer } = await import("../serve/server.js");
+    const store = openStore(args.db);
+    const server = await startServer({
+      store,
+      tokens,
+      port,
+      host: args.host,
+      allowedOrigins: origins,
+      site: config?.site,
+      columns: config?.columns.map((c) => ({ id: c.id, name: c.name, url: normalizeUrl(c.url) ?? c.url })),
+      log: (line) => process.stdout.write(line + "\n"),
+    });
+    process.stdout.write(`问题服务已启动 findings server listening on ${server.url} (${tokens.length} 个令牌 tokens, 数据库 database ${args.db})\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    });
+    await server.close();
+    store.close();
+    return 0;
+  },
+};
