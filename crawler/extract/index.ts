@@ -19,6 +19,8 @@ export { extractLinks, isAttachmentUrl, baseUrlOf, ATTACHMENT_EXTENSIONS } from 
 export { extractMetadata, extractMetaTags, extractBreadcrumb, labelKey } from "./metadata.js";
 export { extractListItems, hanwebRecords, itemsFromJson } from "./list.js";
 export { extractPagination, trsPageNames } from "./pagination.js";
+export { gkmlptList, parseGkmlptApi } from "./gkmlpt.js";
+export type { GkmlptList } from "./gkmlpt.js";
 
 export interface ExtractInput {
   url: string;

@@ -46,19 +46,18 @@ function extensionOf(pathname: string): string {
 
 /** True when the URL points to a downloadable attachment: by its path's extension, or a download script's file name. */
 export function isAttachmentUrl(href: string, base?: string): boolean {
-  const u = parseHttpUrl(href, base);
-  if (!u) return false;
-  let path = u.pathname;
-  try {
-    path = decodeURIComponent(path);
-  } catch {
-    /* keep it encoded */
-  }
+  // String work on the normalised URL: this runs for every link of every page.
+  const abs = base === undefined && /^https?:\/\//i.test(href) ? href : parseHttpUrl(href, base)?.toString();
+  if (!abs) return false;
+  const noHash = abs.split("#", 1)[0];
+  const q = noHash.indexOf("?");
+  const path = q === -1 ? noHash : noHash.slice(0, q);
   if (ATTACHMENT_EXTENSIONS.has(extensionOf(path))) return true;
   // /module/download/downfile.jsp?filename=通知.pdf and the like
-  if (u.search) {
-    for (const v of u.searchParams.values()) {
-      const ext = extensionOf(v);
+  if (q !== -1) {
+    for (const pair of noHash.slice(q + 1).split("&")) {
+      const v = pair.slice(pair.indexOf("=") + 1);
+      const ext = extensionOf(v.replace(/%2F/gi, "/"));
       if (ext && ATTACHMENT_EXTENSIONS.has(ext) && ext !== "xml" && ext !== "txt") return true;
     }
   }
@@ -83,7 +82,7 @@ export function linkRecord(raw: string, base: string, tag: LinkTag, text: string
   if (scheme === "http" || scheme === "fragment") {
     url = normalizeUrl(raw, base);
     if (url === null) scheme = "invalid";
-    else fragment = fragmentOf(raw, base);
+    else if (raw.includes("#")) fragment = fragmentOf(raw, base);
   }
   const attachment = scheme === "http" && url !== null && isAttachmentUrl(url);
   const rec: LinkRecord = { raw, url, scheme, tag, text, attachment };
@@ -127,6 +126,8 @@ function findImg(nodes: AnyNode[]): Element | undefined {
  */
 export function extractLinks($: CheerioAPI, pageUrl: string, base = baseUrlOf($, pageUrl)): LinkRecord[] {
   const out: LinkRecord[] = [];
+  // Navigation repeats the same hrefs in header, sidebar and footer: resolve each distinct href once.
+  const resolved = new Map<string, LinkRecord>();
   $(LINK_SELECTOR).each((_, node) => {
     const el = node as Element;
     const name = el.name.toLowerCase();
@@ -138,7 +139,15 @@ export function extractLinks($: CheerioAPI, pageUrl: string, base = baseUrlOf($,
       const rel = (el.attribs.rel ?? "").toLowerCase();
       if (/\b(dns-prefetch|preconnect)\b/.test(rel)) return;
     }
-    out.push(linkRecord(raw, base, spec.tag, linkText(el, name)));
+    const text = linkText(el, name);
+    const known = resolved.get(raw);
+    if (known) {
+      out.push({ ...known, tag: spec.tag, text });
+      return;
+    }
+    const rec = linkRecord(raw, base, spec.tag, text);
+    if (resolved.size < 50_000) resolved.set(raw, rec);
+    out.push(rec);
   });
   return out;
 }

@@ -38,10 +38,21 @@ function elementChildren(el: Element): Element[] {
   return el.children.filter(isElement);
 }
 
+/** Link texts are needed several times per link (candidates nest): compute each once. */
+const rawTextCache = new WeakMap<Element, string>();
+function rawText(a: Element): string {
+  let t = rawTextCache.get(a);
+  if (t === undefined) {
+    t = textOf(a);
+    rawTextCache.set(a, t);
+  }
+  return t;
+}
+
 const cutShort = /(…|\.{2,}|。。+|\.\.\.)\s*$/;
 
 function titleOf(a: Element, rowText: string): string {
-  let t = collapse(textOf(a));
+  let t = collapse(rawText(a));
   const titleAttr = collapse(a.attribs.title ?? "");
   if (titleAttr && (cutShort.test(t) || !t || (titleAttr.length > t.length && titleAttr.startsWith(t.replace(cutShort, "").slice(0, 4))))) {
     t = titleAttr;
@@ -58,7 +69,7 @@ function titleOf(a: Element, rowText: string): string {
 
 /** The date shown next to the title: the last date in the row outside the link, else one inside the link. */
 function rowDate(row: Element, link: Element): string | undefined {
-  const linkText = textOf(link);
+  const linkText = rawText(link);
   const rowText = textOf(row, 2000);
   const i = rowText.indexOf(linkText);
   const outside = i >= 0 ? rowText.slice(0, i) + " \u0000 " + rowText.slice(i + linkText.length) : rowText;
@@ -110,7 +121,7 @@ function buildRows(c: Candidate, base: string): Row[] {
     let best: Element | undefined;
     let bestLen = -1;
     for (const a of links) {
-      const t = collapse(textOf(a)) || a.attribs.title || "";
+      const t = collapse(rawText(a)) || a.attribs.title || "";
       if (UTILITY_TEXT.test(t.trim())) continue;
       if (t.length > bestLen) {
         best = a;
@@ -243,7 +254,7 @@ function hanwebItems(html: string, base: string): ListItem[] {
     let best: Element | undefined;
     let bestLen = -1;
     for (const a of links) {
-      const t = collapse(textOf(a)) || a.attribs.title || "";
+      const t = collapse(rawText(a)) || a.attribs.title || "";
       if (!UTILITY_TEXT.test(t) && t.length > bestLen) {
         best = a;
         bestLen = t.length;
