@@ -24,6 +24,8 @@ export interface ColumnSettings {
   interpretationWithinDays: number;
   interpretationGraceWorkdays: number;
   misfiledMinScore: number;
+  /** undefined = decide from the column (a report column about 年报). */
+  annualReport: boolean | undefined;
 }
 
 export function settingsFor(column: Column): ColumnSettings {
@@ -35,6 +37,7 @@ export function settingsFor(column: Column): ColumnSettings {
     interpretationWithinDays: d.interpretationWithinDays ?? DEFAULTS.interpretationWithinDays,
     interpretationGraceWorkdays: d.interpretationGraceWorkdays ?? DEFAULTS.interpretationGraceWorkdays,
     misfiledMinScore: d.misfiledMinScore ?? DEFAULTS.misfiledMinScore,
+    annualReport: d.annualReport,
   };
 }
 
