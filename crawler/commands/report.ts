@@ -1,2 +1,117 @@
+// `gongkai report`: the broken-link report of the period, per department, in the chosen formats; with --mail,
+// each department's part by e-mail and the whole to the office.
+import { existsSync } from "node:fs";
+import path from "node:path";
 import type { Command } from "../cli.js";
-export const command: Command = { summary: "report (not yet built)", usage: "gongkai report --config FILE [--db FILE] [--out DIR]", async run() { return 1; } };
+import { loadConfig, parseCommandArgs, parseDuration, UsageError } from "../args.js";
+import type { Config } from "../../shared/schema.js";
+
+const usage = `用法 Usage: gongkai report --db FILE [--since 7d] [--format html,md,csv,xlsx] [--out DIR] [--config FILE] [--mail] [--lang zh|en]
+
+  --db FILE        数据库 the database written by crawl (default ./gongkai.sqlite)
+  --since 7d       统计周期：7d、24h、2w 或起始日期 2026-03-01 (default 7d)
+  --format LIST    html, md, csv, xlsx，逗号分隔 comma-separated (default all four)
+  --out DIR        输出目录 output folder (default ./gongkai-out): report.html, report.md, report.csv +
+                   report-other.csv, report.xlsx
+  --config FILE    配置文件：栏目名称、科室与负责人（列出无问题的科室）、语言；--mail 需要其中的 mail 段
+                   the config: column names, departments and maintainers (clean ones listed too), language;
+                   --mail needs its mail section
+  --mail           按科室发送邮件（正文 HTML，附该科室的 Excel），办公室收到全部
+                   mail each department its part (HTML, its XLSX attached); the office gets the whole
+  --lang zh|en     报告语言 report language (default: the config's language, else zh)
+
+退出码 Exit codes: 0 done · 1 database missing or unusable, or a mail could not be sent · 2 bad arguments or config`;
+
+/** `7d` / `24h` / `2w` before now, or a calendar date (start of that day in the report's time zone). */
+export function parseSince(value: string, now: Date, timeZone = "Asia/Shanghai"): Date {
+  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
+  if (date) {
+    const guess = new Date(`${value.trim()}T00:00:00Z`);
+    if (Number.isNaN(guess.getTime()) || guess.toISOString().slice(0, 10) !== value.trim())
+      throw new UsageError(`--since: not a valid date "${value}"`);
+    // Midnight in the report's time zone: shift by that zone's offset on that day.
+    const local = new Date(guess.toLocaleString("en-US", { timeZone }));
+    const utc = new Date(guess.toLocaleString("en-US", { timeZone: "UTC" }));
+    const since = new Date(guess.getTime() - (local.getTime() - utc.getTime()));
+    if (since > now) throw new UsageError(`--since: ${value} is in the future`);
+    return since;
+  }
+  const ms = parseDuration(value);
+  if (ms <= 0) throw new UsageError(`--since: must be longer than zero, got "${value}"`);
+  return new Date(now.getTime() - ms);
+}
+
+export async function runReport(
+  argv: string[],
+  io: { out: (s: string) => void; err: (s: string) => void; now?: Date } = { out: (s) => process.stdout.write(s + "\n"), err: (s) => process.stderr.write(s + "\n") },
+): Promise<number> {
+  const args = parseCommandArgs(argv, {
+    db: { type: "string", default: "gongkai.sqlite" },
+    since: { type: "string", default: "7d" },
+    format: { type: "string", default: "html,md,csv,xlsx" },
+    out: { type: "string", default: "gongkai-out" },
+    config: { type: "string" },
+    mail: { type: "boolean", default: false },
+    lang: { type: "string" },
+  });
+  const { REPORT_FORMATS, loadReportModel, writeReport } = await import("../report/index.js");
+  const formats = args.format!.split(",").map((f) => f.trim().toLowerCase()).filter(Boolean);
+  const bad = formats.filter((f) => !(REPORT_FORMATS as readonly string[]).includes(f));
+  if (bad.length || !formats.length)
+    throw new UsageError(`--format: unknown format ${bad.map((b) => `"${b}"`).join(", ") || "(empty)"}; choose from ${REPORT_FORMATS.join(", ")}`);
+  if (args.lang !== undefined && args.lang !== "zh" && args.lang !== "en") throw new UsageError(`--lang: expected zh or en, got "${args.lang}"`);
+  const config: Config | undefined = args.config ? loadConfig(args.config) : undefined;
+  const now = io.now ?? new Date();
+  const since = parseSince(args.since!, now, config?.schedule.timezone);
+  if (args.mail) {
+    if (!config) throw new UsageError("--mail 需要 --config FILE：SMTP 设置和收件人在配置文件中 --mail needs --config FILE (SMTP settings and recipients are in the config)");
+    const { mailSettingsProblems } = await import("../report/mail.js");
+    const problems = mailSettingsProblems(config);
+    if (problems.length) throw new UsageError(problems.join("\n"));
+  }
+  const language = (args.lang as "zh" | "en" | undefined) ?? config?.language ?? "zh";
+
+  const dbFile = args.db!;
+  if (!existsSync(dbFile)) {
+    io.err(`数据库文件不存在 database not found: ${path.resolve(dbFile)} — 请先运行 run \`gongkai crawl\` first`);
+    return 1;
+  }
+  const { openStore, StoreError } = await import("../store/index.js");
+  let store;
+  try {
+    store = openStore(dbFile);
+  } catch (e) {
+    // A read-only database (a copy, another user's file) can still be reported on.
+    if (e instanceof StoreError && e.code === "readonly") store = openStore(dbFile, { readonly: true });
+    else throw e;
+  }
+  let model;
+  try {
+    model = loadReportModel(store, { since, now, config });
+  } finally {
+    store.close();
+  }
+  if (!model.lastRun) io.err(`注意 note: 数据库中还没有抓取记录 the database holds no crawl yet: ${dbFile}`);
+  const files = await writeReport(model, { outDir: args.out!, formats: formats as (typeof REPORT_FORMATS)[number][], language });
+  const tot = model.totals;
+  io.out(`报告已生成 report written (${model.departments.length} 个科室 departments; 新发现 new ${tot.newCount} · 未修复 open ${tot.open} · 本期已修复 fixed ${tot.fixed} · 其他问题 other ${tot.other}):`);
+  for (const f of files) io.out(`  ${path.resolve(f)}`);
+
+  if (args.mail && config) {
+    const { sendReportMail } = await import("../report/mail.js");
+    const results = await sendReportMail({ ...model }, { ...config, language }, { log: io.out });
+    const failed = results.filter((r) => !r.ok);
+    io.out(`邮件 mail: ${results.length - failed.length} 封已发送 sent, ${failed.length} 封失败 failed`);
+    if (failed.length) {
+      for (const f of failed) io.err(`邮件发送失败 mail failed: ${f.department ?? "office"} → ${f.to.join(", ")}: ${f.error}`);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+export const command: Command = {
+  summary: "按科室生成断链周报（HTML、Markdown、CSV、Excel），可发送邮件 / the broken-link report per department, optionally by mail",
+  usage,
+  run: (argv) => runReport(argv),
+};
