@@ -1,0 +1,325 @@
+// Link checking: each unique normalised URL once per crawl, however many pages hold it.
+// - Pages the column walk fetches count as checked (the walk records them here): no second request.
+// - Same-site page links wait until the walk is done, because the walk may fetch them anyway.
+// - HEAD first for attachments and other sites' pages; GET when HEAD is refused or fails; GET (capped) for
+//   same-site pages so their title, anchors and soft-404 look are known.
+// - On a re-crawl, a link checked OK recently is not fetched again unless a page holds it newly; broken ones
+//   always are.
+// Work is kept as per-host FIFOs of URL strings with at most `concurrency` workers per host, so memory stays
+// proportional to the number of unique URLs, not to pending promises.
+import type { LinkCheck, LinkTag } from "../types.js";
+import { hostKey } from "../../shared/url.js";
+import type { Fetcher, FetchOutcome } from "../crawl/fetcher.js";
+import { PRIORITY } from "../crawl/limiter.js";
+import { parseRetryAfter } from "../crawl/retry.js";
+import { classify, contentLengthOf, headerValue, isHtmlContentType, type PageFacts } from "./classify.js";
+import type { PageTextExtractor, ProbeCache } from "./probe.js";
+
+export interface LinkRef {
+  /** The link points at an attachment (.pdf .doc …). */
+  attachment: boolean;
+  /** The target is on the site being crawled. */
+  sameSite: boolean;
+  tag: LinkTag;
+  /** The link carries a fragment worth checking (#id, not #top or #). */
+  fragment?: boolean;
+  /** The page did not hold this link at the previous crawl (or the page is new). */
+  fresh: boolean;
+}
+
+export interface CheckerOptions {
+  fetcher: Fetcher;
+  probes: ProbeCache;
+  extract: PageTextExtractor;
+  concurrency: number;
+  checkExternal: boolean;
+  /** Latest checks from the store, for skipping recently checked links. */
+  previous?: Map<string, LinkCheck>;
+  /** A previous OK check younger than this is reused (ms); 0 = always check. */
+  recheckAfterMs: number;
+  now: () => Date;
+  /** Body cap for GETs made only to check a link (title, anchors, soft-404). */
+  maxGetBytes?: number;
+  /** Most checks running at once over all hosts (each host also has its own limit). */
+  maxActive?: number;
+  onChecked?: (check: LinkCheck) => void;
+}
+
+const enum State {
+  Deferred = 1,
+  MaybeSkip = 2,
+  Queued = 3,
+  Done = 4,
+}
+
+interface Entry {
+  state: State;
+  attachment: boolean;
+  sameSite: boolean;
+  wantsGet: boolean;
+  fresh: boolean;
+  headFirst: boolean;
+}
+
+const PAGE_EXTENSIONS = new Set(["", "html", "htm", "shtml", "xhtml", "jhtml", "jsp", "jspx", "php", "asp", "aspx", "do", "action", "cgi", "htmls"]);
+
+/** Does the URL look like a web page (as opposed to an image, a script, a stylesheet, a download)? */
+export function looksLikePage(url: string): boolean {
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    return false;
+  }
+  const last = path.slice(path.lastIndexOf("/") + 1);
+  const dot = last.lastIndexOf(".");
+  return PAGE_EXTENSIONS.has(dot > 0 ? last.slice(dot + 1).toLowerCase() : "");
+}
+
+export class LinkChecker {
+  readonly checks = new Map<string, LinkCheck>();
+  readonly stats = { checked: 0, reused: 0, skipped: 0, headFallbacks: 0 };
+  private entries = new Map<string, Entry>();
+  private queues = new Map<string, string[]>();
+  private workers = new Map<string, number>();
+  private active = 0;
+  private activeWaiters: (() => void)[] = [];
+  private running = 0;
+  private idleWaiters: (() => void)[] = [];
+  private walkDone = false;
+  private readonly maxGetBytes: number;
+  private readonly maxActive: number;
+
+  constructor(private readonly o: CheckerOptions) {
+    this.maxGetBytes = o.maxGetBytes ?? 512 * 1024;
+    this.maxActive = o.maxActive ?? Math.max(16, o.concurrency * 8);
+  }
+
+  /** A page holds a link to `url` (normalised, http(s)). Schedules its check when it needs one. */
+  reference(url: string, ref: LinkRef): void {
+    const e = this.entries.get(url);
+    if (e) {
+      e.fresh ||= ref.fresh;
+      e.attachment ||= ref.attachment;
+      if (ref.fragment && e.state !== State.Done && e.state !== State.Queued) e.wantsGet = true;
+      return;
+    }
+    const entry: Entry = {
+      state: State.Queued,
+      attachment: ref.attachment,
+      sameSite: ref.sameSite,
+      wantsGet: !!ref.fragment,
+      fresh: ref.fresh,
+      headFirst: ref.attachment || !ref.sameSite || !looksLikePage(url) || (ref.tag !== "a" && ref.tag !== "area" && ref.tag !== "iframe" && ref.tag !== "frame"),
+    };
+    this.entries.set(url, entry);
+    if (this.checks.has(url)) {
+      entry.state = State.Done;
+      return;
+    }
+    if (!ref.sameSite && !this.o.checkExternal) return this.finish(url, entry, this.skipped(url, "external-off"));
+    if (this.o.fetcher.isPrivateTarget(url)) {
+      return this.finish(url, entry, { url, outcome: "wrong", reason: "private-address", redirects: [], method: "none", attempts: 0, checkedAt: this.o.now().toISOString() });
+    }
+    if (this.reusable(url)) {
+      entry.state = State.MaybeSkip;
+      if (this.walkDone) this.settleMaybeSkip(url, entry);
+      return;
+    }
+    if (ref.sameSite && !entry.headFirst && !this.walkDone) {
+      entry.state = State.Deferred;
+      return;
+    }
+    this.enqueue(url);
+  }
+
+  /** The walk fetched `url` itself: its result is the link's check. */
+  record(url: string, check: LinkCheck): void {
+    if (this.checks.has(url)) return;
+    this.checks.set(url, check);
+    const e = this.entries.get(url);
+    if (e) e.state = State.Done;
+    this.o.onChecked?.(check);
+  }
+
+  has(url: string): boolean {
+    return this.checks.has(url);
+  }
+
+  /** The walk is over: same-site links it did not fetch are checked now; reuse decisions are final now. */
+  walkFinished(): void {
+    this.walkDone = true;
+    for (const [url, e] of this.entries) {
+      if (e.state === State.Deferred) {
+        if (this.checks.has(url)) e.state = State.Done;
+        else this.enqueue(url);
+      } else if (e.state === State.MaybeSkip) this.settleMaybeSkip(url, e);
+    }
+    this.maybeIdle();
+  }
+
+  /** Resolves when every scheduled check is done (call after walkFinished). */
+  idle(): Promise<void> {
+    if (this.running === 0 && this.queuedCount() === 0) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  pending(): number {
+    return this.queuedCount() + this.running;
+  }
+
+  private queuedCount(): number {
+    let n = 0;
+    for (const q of this.queues.values()) n += q.length;
+    return n;
+  }
+
+  private reusable(url: string): boolean {
+    if (!this.o.previous || this.o.recheckAfterMs <= 0) return false;
+    const prev = this.o.previous.get(url);
+    if (!prev || prev.outcome !== "ok" || prev.method === "none") return false;
+    const age = this.o.now().getTime() - Date.parse(prev.checkedAt);
+    return age >= 0 && age < this.o.recheckAfterMs;
+  }
+
+  private settleMaybeSkip(url: string, e: Entry): void {
+    if (this.checks.has(url)) {
+      e.state = State.Done;
+      return;
+    }
+    if (e.fresh) {
+      this.enqueue(url);
+      return;
+    }
+    this.stats.reused++;
+    this.finish(url, e, { ...this.o.previous!.get(url)! });
+  }
+
+  private skipped(url: string, why: NonNullable<LinkCheck["skipped"]>): LinkCheck {
+    return { url, outcome: "skipped", skipped: why, redirects: [], method: "none", attempts: 0, checkedAt: this.o.now().toISOString() };
+  }
+
+  private finish(url: string, e: Entry, check: LinkCheck): void {
+    e.state = State.Done;
+    if (!this.checks.has(url)) {
+      this.checks.set(url, check);
+      if (check.outcome === "skipped") this.stats.skipped++;
+      this.o.onChecked?.(check);
+    }
+  }
+
+  private enqueue(url: string): void {
+    const e = this.entries.get(url)!;
+    e.state = State.Queued;
+    const host = hostKey(url);
+    let q = this.queues.get(host);
+    if (!q) {
+      q = [];
+      this.queues.set(host, q);
+    }
+    q.push(url);
+    const workers = this.workers.get(host) ?? 0;
+    if (workers < this.o.concurrency) {
+      this.workers.set(host, workers + 1);
+      void this.work(host, q);
+    }
+  }
+
+  private async work(host: string, q: string[]): Promise<void> {
+    try {
+      while (q.length > 0) {
+        const url = q.shift()!;
+        const e = this.entries.get(url)!;
+        if (this.checks.has(url)) {
+          e.state = State.Done;
+          continue;
+        }
+        this.running++;
+        await this.takeActive();
+        try {
+          const check = await this.checkOne(url, e);
+          this.stats.checked++;
+          this.finish(url, e, check);
+        } catch (err) {
+          this.finish(url, e, { ...this.skipped(url, "not-checked"), error: String((err as Error)?.message ?? err) });
+        } finally {
+          this.releaseActive();
+          this.running--;
+        }
+      }
+    } finally {
+      this.workers.set(host, (this.workers.get(host) ?? 1) - 1);
+      if (q.length === 0) this.queues.delete(host);
+      this.maybeIdle();
+    }
+  }
+
+  private takeActive(): Promise<void> {
+    if (this.active < this.maxActive) {
+      this.active++;
+      return Promise.resolve();
+    }
+    return new Promise((r) => this.activeWaiters.push(() => (this.active++, r())));
+  }
+
+  private releaseActive(): void {
+    this.active--;
+    this.activeWaiters.shift()?.();
+  }
+
+  private maybeIdle(): void {
+    if (!this.walkDone || this.running > 0 || this.queuedCount() > 0) return;
+    const ws = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of ws) w();
+  }
+
+  /** Check one URL: HEAD or GET as the link calls for, GET again when HEAD is refused or fails. */
+  private async checkOne(url: string, e: Entry): Promise<LinkCheck> {
+    const f = this.o.fetcher;
+    if (e.headFirst && !e.wantsGet) {
+      const head = await f.fetch(url, { method: "HEAD", priority: PRIORITY.check, retries: 0 });
+      const fallback = this.needsGet(head, e);
+      if (!fallback) return classify({ outcome: head, attachment: e.attachment, checkedAt: this.o.now().toISOString(), probe: null });
+      this.stats.headFallbacks++;
+      // Honour a Retry-After the HEAD got before asking again.
+      if (head.status === 429 || head.status === 503) {
+        const wait = parseRetryAfter(headerValue(head.headers, "retry-after"), Date.now());
+        if (wait !== undefined && wait <= 30_000) f.limiter.pause(hostKey(head.finalUrl), wait);
+      }
+      return this.get(url, e, head.attempts);
+    }
+    return this.get(url, e, 0);
+  }
+
+  private needsGet(head: FetchOutcome, e: Entry): boolean {
+    if (head.blocked || head.redirectProblem) return false;
+    if (head.error) return head.error.kind !== "dns" && head.error.kind !== "aborted";
+    const s = head.status ?? 0;
+    if (s >= 400 || s < 200) return true;
+    if (s >= 300) return false;
+    if (e.attachment && contentLengthOf(head.headers) === 0) return true; // confirm an empty file with GET
+    // An attachment link answered by an HTML page is often the site's "not found" page: look at it.
+    if (e.attachment && isHtmlContentType(headerValue(head.headers, "content-type"))) return true;
+    return false;
+  }
+
+  private async get(url: string, e: Entry, priorAttempts: number): Promise<LinkCheck> {
+    const max = this.maxGetBytes;
+    const out = await this.o.fetcher.fetch(url, {
+      method: "GET",
+      priority: PRIORITY.check,
+      bodyLimit: (status, headers) => (status >= 200 && status < 300 && isHtmlContentType(headerValue(headers, "content-type")) ? max : 0),
+    });
+    let page: PageFacts | undefined;
+    const ct = headerValue(out.headers, "content-type");
+    const isHtml = isHtmlContentType(ct);
+    if (out.status !== undefined && out.status >= 200 && out.status < 300 && isHtml && out.body) {
+      page = this.o.extract(out.body, { url, finalUrl: out.finalUrl, status: out.status, contentType: ct });
+    }
+    const judged = out.status !== undefined && out.status >= 200 && out.status < 300 && (isHtml || out.hops.length > 1);
+    const probe = judged ? await this.o.probes.forUrl(out.finalUrl) : null;
+    const emptyBody = out.status !== undefined && out.status >= 200 && out.status < 300 && (out.body?.length ?? 0) === 0 && !out.truncated;
+    return classify({ outcome: out, page, probe, attachment: e.attachment && !isHtml, emptyBody, checkedAt: this.o.now().toISOString(), priorAttempts });
+  }
+}
