@@ -22,7 +22,7 @@ import {
 import { findDocNumbers } from "./lib/docnum.js";
 import { metadataValue } from "./lib/dates.js";
 import { draft } from "./lib/finding.js";
-import { Centroid, buildCorpus, type Vec } from "./lib/similarity.js";
+import { Centroid, buildCorpus, nearest, type Vec } from "./lib/similarity.js";
 import { clip, squash, tidy } from "./lib/text.js";
 
 export const TOPIC_ZH: Record<Topic, string> = {
@@ -226,6 +226,10 @@ function fitsTopic(topics: Set<Topic>, record: PageRecord, item: ListItem): bool
 const MIN_CENTROID_ITEMS = 4;
 /** Minimum cosine to the other column: below it, texts too short or too varied to say anything. */
 const MIN_OTHER_SIMILARITY = 0.15;
+/** Nearest items asked, how many must sit in the other column, and the cosine above which a text is a copy. */
+const NEIGHBOURS = 5;
+const NEIGHBOURS_AGREEING = 4;
+const NEAR_COPY = 0.8;
 
 interface Scores {
   own: number;
@@ -372,12 +376,19 @@ export const misfiled: Detector = {
       let verdictOut: ContentVerdict | undefined = rule;
       if (!verdictOut && scores && !quoted) {
         const min = settingsFor(col).misfiledMinScore;
-        if (scores.score >= min && scores.best.similarity >= MIN_OTHER_SIMILARITY && !fitsTopic(topicsOfColumn(col), record, item))
-          verdictOut = {
-            expected: `“${scores.best.name}”栏目`,
-            why: `与本栏目其他信息的相似度为${round(scores.own)}，与“${scores.best.name}”为${round(scores.best.similarity)}`,
-            evidence: { rule: "similarity" },
-          };
+        if (scores.score >= min && scores.best.similarity >= MIN_OTHER_SIMILARITY && !fitsTopic(topicsOfColumn(col), record, item)) {
+          // The centroid can be pulled by one copy of this very text in another column (a document quoted by copy):
+          // also ask the nearest items. Most of them must sit in the other column, and none may be a copy.
+          const near = nearest(corpus, key, v, NEIGHBOURS).map((n) => ({ ...n, columns: listedIn.get(n.key) ?? new Set<string>() }));
+          const inOther = near.filter((n) => n.columns.has(scores.best.columnId) && !n.columns.has(col.id)).length;
+          const copy = near.some((n) => n.similarity >= NEAR_COPY);
+          if (!copy && inOther >= NEIGHBOURS_AGREEING)
+            verdictOut = {
+              expected: `“${scores.best.name}”栏目`,
+              why: `与本栏目其他信息的相似度为${round(scores.own)}，与“${scores.best.name}”为${round(scores.best.similarity)}`,
+              evidence: { rule: "similarity", nearest: near.map((n) => ({ url: n.key, similarity: round(n.similarity), columns: [...n.columns] })) },
+            };
+        }
       }
       if (!verdictOut) continue;
       out.push(

@@ -42,7 +42,7 @@ export function buildCorpus(docs: Map<string, string>): Corpus {
   return { vectors };
 }
 
-function dot(a: Vec, b: Vec): number {
+export function dot(a: Vec, b: Vec): number {
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
   let s = 0;
   for (const [g, w] of small) {
@@ -85,4 +85,11 @@ export class Centroid {
     if (this.sumNormSq <= 1e-12 || vNormSq === 0) return 0;
     return d / (Math.sqrt(this.sumNormSq) * Math.sqrt(vNormSq));
   }
+}
+
+/** The k documents most like `v` (cosine, vectors being unit length), the document itself left out. */
+export function nearest(corpus: Corpus, key: string, v: Vec, k: number): { key: string; similarity: number }[] {
+  const all: { key: string; similarity: number }[] = [];
+  for (const [other, w] of corpus.vectors) if (other !== key) all.push({ key: other, similarity: dot(v, w) });
+  return all.sort((a, b) => b.similarity - a.similarity).slice(0, k);
 }
