@@ -169,6 +169,7 @@ export function extractPage(input: ExtractInput): PageRecord {
     metadata["信息名称"] ||
     (headingEl && headingEl !== meta.sitename ? headingEl : undefined) ||
     firstText($, HEADING_SELECTORS, 4, inChrome) ||
+    metadata["名称"] ||
     undefined;
 
   const published =
@@ -180,7 +181,7 @@ export function extractPage(input: ExtractInput): PageRecord {
   const updated = firstDate(metadata, UPDATED_LABELS) ?? firstDate(meta, META_UPDATED);
 
   const links = extractLinks($, finalUrl, base);
-  const listItems = extractListItems($, finalUrl, html);
+  const listItems = extractListItems($, finalUrl, { html, notices: scan.notices });
   const pagination = extractPagination(html, $, finalUrl, listItems.length);
 
   const record: PageRecord = {

@@ -10,7 +10,10 @@ import { isChromeElement } from "./scan.js";
 import { collapse, textOf } from "./text.js";
 
 /** Class or id words of side widgets whose lists are not the column's (hot items, related, rankings). */
-const SIDE_WORDS = /(^|[-_\s])(hot|rank|ranking|related|relate|xgwz|xgxx|tuijian|recommend|zt|zhuanti|special|share|login|search|tab-?nav)([-_\s\d]|$)/i;
+const SIDE_WORDS =
+  /(^|[-_\s])(side|sidebar|aside|hot|hots|rdxx|rdgz|rank|ranking|related|relate|relevant|xgwz|xgxx|xgjd|xglj|tuijian|recommend|zt|zhuanti|special|share|login|search|tab-?nav)([-_\s\d]|$)/i;
+/** Titles of side widgets, printed just before their list. */
+const SIDE_TITLES = /(热点|热门|排行|推荐|相关(文章|链接|信息|阅读|新闻|文件|解读|政策)|猜你喜欢|友情链接|图片新闻|视频新闻|专题专栏|最新(动态|信息|发布|文件)|阅读排行)/;
 /** Class or id words of the main list. */
 const LIST_WORDS = /(list|lb|news|article|xxgk|gkml|column|con|content|main|result|doc|wj|zc|items?)/i;
 /** Link texts that are pager or utility links, never list entries. */
@@ -79,6 +82,20 @@ function rowDate(row: Element, link: Element): string | undefined {
   return inside.length ? inside[inside.length - 1].date : undefined;
 }
 
+/** The text of the element just before `el` (or before its parent): a widget's title, if it has one. */
+function titleBefore(el: Element): string {
+  for (let n: Element | null = el, d = 0; n && d < 2; n = isElement(n.parent) ? n.parent : null, d++) {
+    let p = n.prev;
+    while (p && !isElement(p) && !(p.type === "text" && (p as unknown as { data: string }).data.trim())) p = p.prev;
+    if (p) {
+      const t = p.type === "text" ? (p as unknown as { data: string }).data : textOf(p, 60);
+      const c = collapse(t);
+      if (c && c.length <= 30) return c;
+    }
+  }
+  return "";
+}
+
 function insideChrome(el: Element, stopAt?: Element): { chrome: boolean; side: boolean; listy: boolean } {
   let chrome = false;
   let side = false;
@@ -92,11 +109,24 @@ function insideChrome(el: Element, stopAt?: Element): { chrome: boolean; side: b
   return { chrome, side, listy };
 }
 
-function hrefOk(a: Element): boolean {
+// A URL quoted inside onclick or a javascript: href: `isDownLoad(this,'/a/t2024….html')`, `window.open('…')`.
+const SCRIPTED_URL =
+  /["']((?:https?:\/\/|\.{0,2}\/)[^"'\s<>]*|[^"'\s<>:()]+\.(?:s?html?|jsp|aspx?|php|pdf|docx?|xlsx?|wps|ofd|zip|rar))["']/i;
+
+/** Where an entry's link goes: its http(s) href, else a URL its script handler opens (some TRS lists have no href). */
+export function linkTarget(a: Element): string | undefined {
   const href = a.attribs.href;
-  if (href === undefined) return false;
-  const s = classifyHref(href);
-  return s === "http";
+  if (href !== undefined) {
+    const scheme = classifyHref(href);
+    if (scheme === "http") return href;
+    if (scheme === "javascript") return SCRIPTED_URL.exec(href)?.[1];
+  }
+  const onclick = a.attribs.onclick;
+  return onclick ? SCRIPTED_URL.exec(onclick)?.[1] : undefined;
+}
+
+function hrefOk(a: Element): boolean {
+  return linkTarget(a) !== undefined;
 }
 
 /** Score a candidate list: rows with substantial titles count, dates count double, site chrome counts little. */
@@ -108,6 +138,7 @@ function scoreRows(rows: Row[], container: Element): number {
     score += Math.min(len, 30) / 10 + (r.date ? 3 : 0) + (len >= 6 ? 1 : 0);
   }
   const ctx = insideChrome(container);
+  if (!ctx.side && SIDE_TITLES.test(titleBefore(container))) ctx.side = true;
   if (ctx.chrome) score *= 0.1;
   if (ctx.side) score *= 0.4;
   if (ctx.listy) score *= 1.3;
@@ -129,7 +160,7 @@ function buildRows(c: Candidate, base: string): Row[] {
       }
     }
     if (!best) continue;
-    const url = normalizeUrl(best.attribs.href ?? "", base);
+    const url = normalizeUrl(linkTarget(best) ?? "", base);
     if (!url) continue;
     const title = titleOf(best, "");
     if (!title || UTILITY_TEXT.test(title)) continue;
@@ -152,7 +183,8 @@ function collectCandidates(links: Element[], root: Element | undefined): Map<Ele
       if (parent.name === "body" || parent.name === "html") break;
       let same = 0;
       for (const s of parent.children) if (isElement(s) && s.name === el.name && ++same >= 2) break;
-      if (same >= 2 || (depth > 0 && LIST_WORDS.test(`${parent.attribs.class ?? ""} ${parent.attribs.id ?? ""}`) && /^(ul|ol|tbody|table|dl)$/.test(parent.name))) {
+      // Repeating siblings make a list; so does a list element with a single entry (a column with one item).
+      if (same >= 2 || /^(ul|ol|tbody|table|dl)$/.test(parent.name)) {
         let c = candidates.get(parent);
         if (!c) {
           c = { container: parent, rowTag: el.name, rows: new Map() };
@@ -170,8 +202,13 @@ function collectCandidates(links: Element[], root: Element | undefined): Map<Ele
   return candidates;
 }
 
-function pickList($: CheerioAPI, base: string, scope?: Element): Row[] {
-  const links = (scope ? $(scope).find("a[href]") : $("a[href]")).toArray().filter((n) => isElement(n) && hrefOk(n)) as Element[];
+function contains(outer: Element, inner: AnyNode): boolean {
+  for (let n: AnyNode | null = inner; n; n = n.parent) if (n === outer) return true;
+  return false;
+}
+
+function pickList($: CheerioAPI, base: string, notices: Element[], scope?: Element): Row[] {
+  const links = (scope ? $(scope).find("a") : $("a")).toArray().filter((n) => isElement(n) && hrefOk(n)) as Element[];
   const candidates = collectCandidates(links, scope);
   let best: { rows: Row[]; score: number; c: Candidate } | undefined;
   for (const c of candidates.values()) {
@@ -190,6 +227,12 @@ function pickList($: CheerioAPI, base: string, scope?: Element): Row[] {
     if (!best || score > best.score) best = { rows, score, c };
   }
   if (!best) return [];
+  // "暂无信息" shown where the column's list would be, while the best list found is elsewhere (a sidebar): the
+  // column is empty, and that list is not its content.
+  if (notices.length) {
+    const region = isElement(best.c.container.parent) ? best.c.container.parent : best.c.container;
+    if (!notices.some((n) => contains(region, n))) return [];
+  }
   // TRS templates split one list into several <ul>s of five: take the container's same-shaped siblings too.
   const container = best.c.container;
   const parent = container.parent;
@@ -206,7 +249,7 @@ function pickList($: CheerioAPI, base: string, scope?: Element): Row[] {
           const c: Candidate = { container: s, rowTag: best.c.rowTag, rows: new Map() };
           for (const r of elementChildren(s)) {
             if (r.name !== c.rowTag) continue;
-            const links = (r.name === "a" ? [r] : ($(r).find("a[href]").toArray() as Element[])).filter(hrefOk);
+            const links = (r.name === "a" ? [r] : ($(r).find("a").toArray() as Element[])).filter(hrefOk);
             if (links.length) c.rows.set(r, links);
           }
           all.push(...buildRows(c, base));
@@ -250,7 +293,7 @@ function hanwebItems(html: string, base: string): ListItem[] {
   const items: ListItem[] = [];
   $r("div.gk-record").each((_, node) => {
     const rec = node as Element;
-    const links = $r(rec).find("a[href]").toArray().filter((n) => isElement(n) && hrefOk(n)) as Element[];
+    const links = $r(rec).find("a").toArray().filter((n) => isElement(n) && hrefOk(n)) as Element[];
     let best: Element | undefined;
     let bestLen = -1;
     for (const a of links) {
@@ -261,7 +304,7 @@ function hanwebItems(html: string, base: string): ListItem[] {
       }
     }
     if (!best) return;
-    const url = normalizeUrl(best.attribs.href ?? "", base);
+    const url = normalizeUrl(linkTarget(best) ?? "", base);
     const title = titleOf(best, "");
     if (!url || !title) return;
     const date = rowDate(rec, best);
@@ -350,8 +393,16 @@ function textOfScript(el: Element): string {
  * (li/tr/div/dl rows, one main link each, dates nearby) that scores best, outside header/nav/footer; simple inline
  * JSON arrays of {title, url, date}. Empty when the page holds no list.
  */
-export function extractListItems($: CheerioAPI, pageUrl: string, html?: string): ListItem[] {
+export interface ListOptions {
+  /** The raw HTML, when at hand (finds Hanweb records without walking the scripts). */
+  html?: string;
+  /** Elements showing a "暂无信息" notice (from scanDocument). */
+  notices?: Element[];
+}
+
+export function extractListItems($: CheerioAPI, pageUrl: string, options: ListOptions = {}): ListItem[] {
   const base = baseUrlOf($, pageUrl);
+  const html = options.html;
   const source = html ?? "";
   if (source && /<datastore/i.test(source)) {
     const hw = hanwebItems(source, base);
@@ -365,7 +416,7 @@ export function extractListItems($: CheerioAPI, pageUrl: string, html?: string):
       if (hw.length) return hw;
     }
   }
-  const rows = pickList($, base);
+  const rows = pickList($, base, options.notices ?? []);
   if (rows.length) return toItems(rows);
   return inlineJsonItems($, base);
 }

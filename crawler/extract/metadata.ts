@@ -106,7 +106,9 @@ export function extractMetadata(lines: string[]): Record<string, string> {
     for (let k = 0; k < matches.length; k++) {
       const end = k + 1 < matches.length ? matches[k + 1].start : line.length;
       let value = cleanValue(line.slice(matches[k].valueStart, end));
-      if (!value && k === matches.length - 1 && line.slice(matches[k].valueStart).trim() === "") {
+      // A label alone at the end of a line (dt, stacked divs) has its value on the next line; an empty table
+      // cell is just empty.
+      if (!value && k === matches.length - 1 && !line.includes("\t") && line.slice(matches[k].valueStart).trim() === "") {
         value = nextValueLine(i);
       }
       set(matches[k].label, value);

@@ -11,6 +11,7 @@ export const MAX_INFERRED_PAGES = 5000;
 
 const PAGER_TEXT = /^(下一页|下页|后一页|后页|下一頁|尾页|末页|最后一页|最末页|尾 页|末 页|上一页|上页|前一页|前页|首页|第一页|next|last|prev|previous|first|>|>>|<|<<|›|»|‹|«|\d{1,5})$/i;
 const STRONG_PAGER_TEXT = /^(下一页|下页|后一页|后页|尾页|末页|最后一页|最末页|上一页|上页|前一页|前页)$/;
+const FIRST_TEXT = /^(首页|第一页|first|<<|«)$/i;
 const LAST_TEXT = /^(尾页|末页|最后一页|最末页|last|>>|»)$/i;
 const PAGER_CONTAINER = /(page|pager|paging|pagination|fenye|fy|pagebar|pagenav|page-?list|turn|pg)/i;
 /** Query parameters that number list pages. */
@@ -104,9 +105,30 @@ function hanwebPages(html: string, pageUrl: string, recordsOnPage: number): stri
   return out;
 }
 
-/** The page number a URL carries: `index_3.html` → 3, `?page=3` → 3; the pattern is kept to make others. */
+/**
+ * The classic TRS outline template writes its pager with document.write from `var countPage = 9` and
+ * `var currentPage = 0`: pages index.html, index_1.html … index_8.html.
+ */
+export function trsCountPageNames(html: string, pageUrl: string): string[] {
+  const count = /\bcountPage\s*=\s*(\d{1,5})\b/.exec(html);
+  if (!count) return [];
+  const n = Math.min(Number(count[1]), MAX_INFERRED_PAGES);
+  const current = Number(/\bcurrentPage\s*=\s*(\d{1,5})\b/.exec(html)?.[1] ?? 0);
+  const prefix =
+    /["']([\w-]+)_["']\s*\+/.exec(html)?.[1] ?? /["']([\w-]+)["']\s*\+\s*["']_["']/.exec(html)?.[1] ?? "index";
+  const pageExt = /\.(s?html?)$/i.exec(parseHttpUrl(pageUrl)?.pathname ?? "")?.[1];
+  const ext = /\+\s*["']\.(s?html?)["']/.exec(html)?.[1] ?? /["']\.["']\s*\+\s*["'](s?html?)["']/.exec(html)?.[1] ?? pageExt ?? "html";
+  const names: string[] = [];
+  for (let i = 0; i < n; i++) if (i !== current) names.push(i === 0 ? `${prefix}.${ext}` : `${prefix}_${i}.${ext}`);
+  return names;
+}
+
+/** A list-page URL pattern and the page number this URL holds in it. */
 interface PagePattern {
   key: string;
+  kind: "query" | "path";
+  /** index_N.html counts index.html as page 0; column-index-N.shtml and /N.html count from 1. */
+  zeroBased: boolean;
   n: number;
   make: (n: number) => string;
 }
@@ -121,6 +143,8 @@ function pagePattern(url: string): PagePattern | undefined {
       rest.searchParams.delete(p);
       return {
         key: `q|${rest.origin}${rest.pathname}|${p}|${[...rest.searchParams.keys()].sort().join("&")}`,
+        kind: "query",
+        zeroBased: false,
         n: Number(v),
         make: (n) => {
           const x = new URL(u.toString());
@@ -130,19 +154,22 @@ function pagePattern(url: string): PagePattern | undefined {
       };
     }
   }
-  const m = /^(.*\/)([^/]*?)_(\d{1,5})(\.[a-z]{2,6})$/i.exec(u.pathname);
-  if (m && !u.search) {
-    const [, dir, prefix, num, ext] = m;
-    return {
-      key: `p|${u.origin}${dir}${prefix}${ext}`,
-      n: Number(num),
-      make: (n) => `${u.origin}${dir}${prefix}${n === 0 ? "" : `_${n}`}${ext}`,
-    };
-  }
-  return undefined;
+  if (u.search) return undefined;
+  // index_3.html, common_list_3.shtml, column-index-3.shtml, list-3.html, /list/3.html
+  const m = /^(.*\/)([^/]*?)([_-]?)(\d{1,5})(\.[a-z]{2,6})$/i.exec(u.pathname);
+  if (!m) return undefined;
+  const [, dir, prefix, sep, num, ext] = m;
+  if (!sep && prefix) return undefined; // art123.html: an id, not a page number
+  return {
+    key: `p|${u.origin}${dir}${prefix}${sep}|${ext}`,
+    kind: "path",
+    zeroBased: sep === "_",
+    n: Number(num),
+    make: (n) => (n === 0 && sep === "_" ? `${u.origin}${dir}${prefix}${ext}` : `${u.origin}${dir}${prefix}${sep}${n}${ext}`),
+  };
 }
 
-function samePath(a: string, b: string): boolean {
+function sameDir(a: string, b: string): boolean {
   const ua = parseHttpUrl(a);
   const ub = parseHttpUrl(b);
   if (!ua || !ub) return false;
@@ -164,15 +191,60 @@ function inPagerContainer(a: Element): boolean {
   return false;
 }
 
-/** "共 9 页", "1/9", "第1页/共9页": the total page count a pager states in text. */
-function statedTotal(text: string): number | undefined {
+/** "共 9 页", "共9页", "1/9", "第1页/共9页": the total page count a pager states in text. */
+export function statedTotal(text: string): number | undefined {
   const m = /共\s*(\d{1,5})\s*页/.exec(text) ?? /(?:^|\s|第)\s*\d{1,5}\s*\/\s*(\d{1,5})\s*(?:页|$|\s)/.exec(text);
   return m ? Number(m[1]) : undefined;
 }
 
+/** Text of the pager containers, for "共 N 页". */
+function pagerText($: CheerioAPI): string {
+  let s = "";
+  $('[class*="page" i],[id*="page" i],[class*="fenye" i],[id*="fenye" i],[class*="pager" i]').each((_, n) => {
+    const el = n as Element;
+    if (el.name === "body" || el.name === "html") return;
+    s += " " + collapse(textOf(el, 500));
+    if (s.length > 2000) return false;
+    return;
+  });
+  return s;
+}
+
+interface PagerLink {
+  url: string;
+  text: string;
+}
+
+/** Pager links: 下一页/尾页 anywhere; numbers, 首页 and arrows only inside a pager container or next to 下一页. */
+function pagerLinks($: CheerioAPI, base: string): PagerLink[] {
+  const found: PagerLink[] = [];
+  const strongParents = new Set<Element>();
+  const weak: { a: Element; text: string }[] = [];
+  $("a[href]").each((_, node) => {
+    const a = node as Element;
+    const href = a.attribs.href ?? "";
+    if (classifyHref(href) !== "http") return;
+    const text = collapse(textOf(a) || a.attribs.title || "");
+    if (!text || text.length > 12 || !PAGER_TEXT.test(text)) return;
+    if (STRONG_PAGER_TEXT.test(text)) {
+      if (isElement(a.parent)) strongParents.add(a.parent);
+      const url = normalizeUrl(href, base);
+      if (url) found.push({ url, text });
+    } else weak.push({ a, text });
+  });
+  for (const { a, text } of weak) {
+    if (!inPagerContainer(a) && !(isElement(a.parent) && strongParents.has(a.parent))) continue;
+    const url = normalizeUrl(a.attribs.href ?? "", base);
+    if (url) found.push({ url, text });
+  }
+  return found;
+}
+
 /**
- * URLs of the column's other list pages. When the total is known (createPageHTML, a 尾页 link, "共 N 页", Hanweb
- * totalRecord), every page; otherwise the pages the pager links to. Same host as the page only; current page left out.
+ * URLs of the column's other list pages. When the total is known (createPageHTML, countPage, a 尾页 link,
+ * "共 N 页", Hanweb totalRecord) every page; otherwise the pages the pager links to. Same host as the page only;
+ * the current page is left out. `recordsOnPage` (list items found) lets Hanweb pages that already carry every
+ * record skip their redundant pages.
  */
 export function extractPagination(html: string, $: CheerioAPI, pageUrl: string, recordsOnPage = 0): string[] {
   const base = baseUrlOf($, pageUrl);
@@ -187,84 +259,43 @@ export function extractPagination(html: string, $: CheerioAPI, pageUrl: string, 
   };
 
   if (html.includes("createPageHTML")) for (const name of trsPageNames(html)) add(name);
+  else if (html.includes("countPage")) for (const name of trsCountPageNames(html, pageUrl)) add(name);
   if (/totalRecord/i.test(html)) for (const u of hanwebPages(html, pageUrl, recordsOnPage)) add(u);
 
-  // Pager links: 下一页/尾页 anywhere; numbers, 首页 and arrows only inside a pager.
-  const pagerLinks: string[] = [];
-  let lastLink: string | undefined;
-  const pagerParents = new Set<Element>();
-  $("a[href]").each((_, node) => {
-    const a = node as Element;
-    const href = a.attribs.href ?? "";
-    if (classifyHref(href) !== "http") return;
-    const text = collapse(textOf(a) || a.attribs.title || "");
-    if (!text || text.length > 12 || !PAGER_TEXT.test(text)) return;
-    const strong = STRONG_PAGER_TEXT.test(text);
-    if (!strong && !inPagerContainer(a) && !(isElement(a.parent) && pagerParents.has(a.parent))) return;
-    if (strong && isElement(a.parent)) pagerParents.add(a.parent);
-    const u = normalizeUrl(href, base);
-    if (!u) return;
-    pagerLinks.push(u);
-    if (LAST_TEXT.test(text)) lastLink = u;
-  });
-  // Numbers before the first 下一页 in the same parent were skipped above; pick them up now.
-  if (pagerParents.size) {
-    for (const p of pagerParents) {
-      for (const c of p.children) {
-        if (!isElement(c) || c.name !== "a") continue;
-        const text = collapse(textOf(c));
-        if (/^\d{1,5}$/.test(text) || PAGER_TEXT.test(text)) {
-          const u = normalizeUrl(c.attribs.href ?? "", base);
-          if (u) pagerLinks.push(u);
-        }
-      }
-    }
+  const links = pagerLinks($, base);
+  const selfPattern = pagePattern(pageUrl);
+  for (const l of links) {
+    if (!sameDir(l.url, pageUrl) && !pagePattern(l.url)) continue;
+    // On an unnumbered page (the column's first), "首页" is this very page under another name.
+    if (FIRST_TEXT.test(l.text) && !selfPattern) continue;
+    add(l.url);
   }
-  for (const u of pagerLinks) if (samePath(u, pageUrl) || pagePattern(u)) add(u);
 
   // Fill the range when the pattern and the last page are known.
-  const patterns = new Map<string, { p: PagePattern; max: number; min: number }>();
-  for (const u of [...pagerLinks, pageUrl]) {
-    const p = pagePattern(u);
-    if (!p) continue;
-    const e = patterns.get(p.key);
-    if (!e) patterns.set(p.key, { p, max: p.n, min: p.n });
-    else {
-      e.max = Math.max(e.max, p.n);
-      e.min = Math.min(e.min, p.n);
-    }
-  }
   const total = statedTotal(pagerText($));
-  const selfPattern = pagePattern(pageUrl);
-  for (const { p, max, min } of patterns.values()) {
-    let last = max;
-    if (lastLink && pagePattern(lastLink)?.key === p.key) last = Math.max(last, pagePattern(lastLink)!.n);
-    if (total !== undefined) {
-      // index_N numbering starts at 0 for page 1 (index.html); query numbering at 1.
-      const zeroBased = p.key.startsWith("p|");
-      last = Math.max(last, zeroBased ? total - 1 : total);
-    }
-    // The page we are on without a number is the first page: do not add it again under another name.
-    const first = selfPattern?.key === p.key ? Math.min(min, p.key.startsWith("p|") ? 0 : 1) : min;
-    if (last - first > MAX_INFERRED_PAGES) last = first + MAX_INFERRED_PAGES;
-    if (lastLink || total !== undefined) for (let n = first; n <= last; n++) add(p.make(n));
-    // On a page without a number, the pager's lowest number (首页, page=1) is this very page.
-    if (selfPattern?.key !== p.key && p.key.startsWith("q|") && min <= 1) out.delete(normalizeUrl(p.make(min)) ?? "");
+  const patterns = new Map<string, { p: PagePattern; max: number; min: number; last?: number }>();
+  for (const l of links) {
+    const p = pagePattern(l.url);
+    if (!p || !sameDir(l.url, pageUrl)) continue;
+    const firstLink = FIRST_TEXT.test(l.text);
+    const e = patterns.get(p.key) ?? { p, max: -1, min: Infinity };
+    patterns.set(p.key, e);
+    if (LAST_TEXT.test(l.text)) e.last = Math.max(e.last ?? 0, p.n);
+    e.max = Math.max(e.max, p.n);
+    if (!firstLink || selfPattern?.key === p.key) e.min = Math.min(e.min, p.n);
   }
-  // Page order, for readable logs and a crawl that walks pages in order.
+  for (const { p, max, min, last: lastLinked } of patterns.values()) {
+    let last = lastLinked;
+    if (total !== undefined) last = Math.max(last ?? 0, p.zeroBased ? total - 1 : total);
+    if (last === undefined) continue; // only what the pager shows: added above
+    last = Math.max(last, max);
+    let first: number;
+    if (p.kind === "path") first = 1;
+    else if (selfPattern?.key === p.key) first = Math.min(min, selfPattern.n, 1);
+    else first = Number.isFinite(min) ? Math.min(min, 2) : 2; // on the unnumbered first page: start at the next one
+    if (last - first > MAX_INFERRED_PAGES) last = first + MAX_INFERRED_PAGES;
+    for (let n = first; n <= last; n++) add(p.make(n));
+  }
   const order = (u: string) => pagePattern(u)?.n ?? -1;
   return [...out].sort((a, b) => order(a) - order(b));
-}
-
-/** Text of the pager containers, for "共 N 页". */
-function pagerText($: CheerioAPI): string {
-  let s = "";
-  $('[class*="page" i],[id*="page" i],[class*="fenye" i],[id*="fenye" i]').each((_, n) => {
-    const el = n as Element;
-    if (el.name === "body" || el.name === "html") return;
-    s += " " + collapse(textOf(el, 500));
-    if (s.length > 2000) return false;
-    return;
-  });
-  return s;
 }

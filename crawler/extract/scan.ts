@@ -10,13 +10,18 @@ export interface ScanResult {
   anchors: string[];
   /** Block elements whose text starts a breadcrumb (当前位置：, 您现在的位置 …). */
   crumbStarts: Element[];
-  /** A "no content" notice stands outside the header, nav and footer. */
+  /** A "no content" notice stands outside the header, nav, footer and side widgets. */
   emptyNotice: boolean;
+  /** The blocks holding such notices. */
+  notices: Element[];
 }
 
 /** Class or id words that mark site chrome (header, navigation, footer, sidebars of links). */
 export const CHROME_WORDS =
   /(^|[-_\s])(header|head|top|topbar|nav|navbar|navi|menu|mainnav|subnav|footer|foot|bottom|copyright|friendlink|friend|yqlj|links|sitemap|toolbar|banner|logo)([-_\s\d]|$)/i;
+
+/** Side widgets: a notice there ("相关解读：暂无") says nothing about the page's own content. */
+const SIDE_REGION = /(^|[-_\s])(side|sidebar|aside|hot|rank|related|relate|xgwz|xgxx|xgjd|xglj|tuijian|recommend|share|comment|pinglun|pl)([-_\s\d]|$)/i;
 
 export function isChromeElement(el: Element): boolean {
   const name = el.name;
@@ -28,7 +33,7 @@ export function isChromeElement(el: Element): boolean {
 
 const CRUMB_START = /(当前位置|当前所在位置|您现在的位置|您当前的位置|您的位置|你的位置|现在的位置|所在位置|当前栏目|位置\s*[：:])/;
 export const EMPTY_NOTICE =
-  /^[\s【\[（(]*(暂无(相关)?(信息|数据|内容|记录|文章|公开信息|资料|文件)|没有(相关)?(记录|信息|数据|内容)|无相关(信息|记录|数据|内容)|没有找到(相关)?(信息|记录|内容|数据)?|本栏目(暂无|没有)(信息|内容|数据)?|该栏目(暂无|没有)(信息|内容|数据)?|信息正在更新中|栏目正在建设中|正在建设中|暂无)[！!。.\s】\]）)]*$/;
+  /^[\s【\[（(]*(暂无(相关)?(信息|数据|内容|记录|文章|公开信息|资料|文件)|没有(相关)?(记录|信息|数据|内容)|无相关(信息|记录|数据|内容)|没有找到(相关)?(信息|记录|内容|数据)?|本栏目(暂无|没有)(信息|内容|数据)?|该栏目(暂无|没有)(信息|内容|数据)?|信息正在更新中|栏目正在建设中|正在建设中)[！!。.\s】\]）)]*$/;
 
 const MAX_LINE_CHARS = 400_000;
 
@@ -41,7 +46,7 @@ export function scanDocument(root: AnyNode): ScanResult {
   const anchors: string[] = [];
   const anchorSeen = new Set<string>();
   const crumbStarts: Element[] = [];
-  let emptyNotice = false;
+  const notices: Element[] = [];
   let cur = "";
   let total = 0;
   const blockStack: Element[] = [];
@@ -73,7 +78,7 @@ export function scanDocument(root: AnyNode): ScanResult {
       cur += d;
       if (!chrome && d.length <= 60) {
         const t = d.trim();
-        if (t && EMPTY_NOTICE.test(t)) emptyNotice = true;
+        if (t && EMPTY_NOTICE.test(t) && notices.length < 20) notices.push(blockStack[blockStack.length - 1] ?? (n.parent as Element));
       }
       if (d.length <= 200 && CRUMB_START.test(d)) {
         const host = blockStack[blockStack.length - 1];
@@ -98,7 +103,8 @@ export function scanDocument(root: AnyNode): ScanResult {
     }
     const block = BLOCK.has(name);
     const cell = CELL.has(name);
-    const inChrome = chrome || isChromeElement(el);
+    const inChrome =
+      chrome || isChromeElement(el) || el.name === "aside" || SIDE_REGION.test(`${el.attribs.class ?? ""} ${el.attribs.id ?? ""}`);
     if (block) {
       flush();
       blockStack.push(el);
@@ -117,5 +123,5 @@ export function scanDocument(root: AnyNode): ScanResult {
   };
   walk(root, false);
   flush();
-  return { lines, anchors, crumbStarts, emptyNotice };
+  return { lines, anchors, crumbStarts, emptyNotice: notices.length > 0, notices };
 }
