@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { emptyColumn } from "../../crawler/detect/empty-column.js";
 import { staleColumn } from "../../crawler/detect/stale-column.js";
 import { withIds } from "../../crawler/findings.js";
-import { abs, col, crawl, ctxFor, link } from "./helpers/records.js";
+import { abs, col, crawl, ctxFor, link, type ItemInput } from "./helpers/records.js";
 
 const NOW = "2025-06-15T02:00:00Z"; // 10:00 in Shanghai
 
@@ -128,7 +128,7 @@ describe("stale-column / not-updated", () => {
 });
 
 describe("stale-column / annual-report-missing (31 January)", () => {
-  const reportColumn = (items: { path: string; title: string; date?: string }[]) =>
+  const reportColumn = (items: ItemInput[]) =>
     crawl({ walks: [{ column: col("gknb", "政府信息公开年报", "report"), items }] });
   const older = [
     { path: "/nb/2024.html", title: "上海市嘉定区市场监督管理局2023年政府信息公开工作年度报告", date: "2024-01-20" },
