@@ -7,7 +7,7 @@ import type { Config, FindingDraft, FindingsFile } from "../shared/schema.js";
 import { classifyHost, hostKey, isNonPublicHost, normalizeUrl, parseHttpUrl } from "../shared/url.js";
 import type { CrawlData, LinkCheck } from "./types.js";
 import { openStore, type StoredFinding } from "./store/index.js";
-import { extractPageFromBuffer } from "./extract/index.js";
+import { extractPage, extractPageFromBuffer } from "./extract/index.js";
 import { runDetectors } from "./detect/index.js";
 import { allLaws } from "./detect/laws.js";
 import { interpretationStats } from "./detect/missing-interpretation.js";
@@ -147,8 +147,17 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
       cached: (url) => store.loadPageCache([url]).get(url),
       now: clock,
       signal: opts.signal,
-      renderer: () => {
-        throw new Error("javascript columns need the browser renderer");
+      renderer: async () => {
+        const { PlaywrightRenderer } = await import("./crawl/render.js");
+        return new PlaywrightRenderer({
+          fetcher,
+          checker,
+          extract: extractPage,
+          now: clock,
+          timeoutSecs: config.crawl.requestTimeoutSecs,
+          maxBodyBytes: config.crawl.maxBodyBytes,
+          userAgent: userAgent(config),
+        });
       },
       onPage: (columnId) => progress.page(columnId),
     });

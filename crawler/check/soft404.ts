@@ -59,7 +59,8 @@ export function looksLikeErrorPage(title: string, text: string): boolean {
   const t = squash(text);
   if (!hasErrorPhrase(t)) return false;
   if (t.length <= 600) return true;
-  return t.length <= 2000 && hasErrorPhrase(t.slice(0, 200));
+  // Longer error pages (site chrome around the message) are left to the host's probe fingerprint.
+  return t.length <= 1000 && hasErrorPhrase(t.slice(0, 100));
 }
 
 /** The error page's look, learnt once per host by fetching a URL that cannot exist. */

@@ -31,6 +31,8 @@ export function parseRetryAfter(value: string | string[] | undefined, nowMs: num
   if (!v) return undefined;
   if (/^\d+$/.test(v)) return Number(v) * 1000;
   if (/^\d+\.\d+$/.test(v)) return Math.round(Number(v) * 1000); // not standard, but seen in the wild
+  // An HTTP-date names a weekday or month; anything else ("-5", "2024") is not one, whatever Date.parse thinks.
+  if (!/[a-z]{3}/i.test(v)) return undefined;
   const at = Date.parse(v);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - nowMs);

@@ -42,7 +42,8 @@ export interface WalkOptions {
   cached?: (url: string) => PageCacheEntry | undefined;
   now: () => Date;
   signal?: AbortSignal;
-  renderer?: () => JsRenderer;
+  /** Loaded on first use: only columns with `javascript: true` need a browser. */
+  renderer?: () => Promise<JsRenderer>;
   /** Query variants of one path, found from that same path, before it counts as a trap (default 20). */
   trapVariants?: number;
   onPage?: (columnId: string, url: string) => void;
@@ -108,7 +109,7 @@ export class ColumnWalker {
   private done!: () => void;
   private cacheEntries: PageCacheEntry[] = [];
   private unchanged = 0;
-  private renderer?: JsRenderer;
+  private renderer?: Promise<JsRenderer>;
   private readonly maxPages: number;
 
   constructor(private readonly o: WalkOptions) {
@@ -129,7 +130,7 @@ export class ColumnWalker {
     this.pump();
     if (this.busy === 0 && this.listJobs.length === 0 && this.itemJobs.length === 0) this.done();
     await finished;
-    await this.renderer?.close().catch(() => undefined);
+    if (this.renderer) await (await this.renderer.catch(() => undefined))?.close().catch(() => undefined);
     for (const s of states) {
       s.walk.listPages.sort((a, b) => (s.listOrder.get(a) ?? 0) - (s.listOrder.get(b) ?? 0));
       s.walk.items = [...s.itemUrls.values()];
@@ -293,7 +294,13 @@ export class ColumnWalker {
   private async render(url: string): Promise<PageResult> {
     if (!this.o.renderer) return this.fetchHtml(url);
     this.renderer ??= this.o.renderer();
-    const { record, check } = await this.renderer.render(url);
+    let renderer: JsRenderer;
+    try {
+      renderer = await this.renderer;
+    } catch {
+      return this.fetchHtml(url); // no browser here: the plain page is better than nothing
+    }
+    const { record, check } = await renderer.render(url);
     this.o.checker.record(url, check);
     return { record: record && check.outcome === "ok" ? record : undefined, check, unchanged: false };
   }
