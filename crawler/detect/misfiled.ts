@@ -106,7 +106,13 @@ const NEWS_MARKERS: [RegExp, number][] = [
   [/据悉|据了解/, 1],
   [/(?:参加|出席)了?(?:此次|本次)?(?:活动|会议)/, 1],
   [/供稿|撰稿|来源[:：]\S{0,12}(?:报|网|微信)/, 1],
+  [/下一步[，,]/, 1],
+  [/(?:此次|本次)(?:活动|检查|会议|培训|宣讲|行动)/, 1],
+  [/据统计|共(?:检查|出动|发放|走访|排查)/, 1],
 ];
+
+/** A news headline: an office doing something (区市场监管局开展…, 马陆市场监管所召开…). */
+const NEWS_TITLE = /^[\u4e00-\u9fa5“”"]{0,16}(?:局|所|中心|分局|科|队|办)(?:联合\S{0,8})?(?:开展|召开|举办|组织|赴|走访|调研|深入|部署|推进|参加|启动|举行|成功举办|圆满完成|积极|扎实|全力|多措并举)/;
 
 const FORMAL_MARKERS: RegExp[] = [
   /现将.{0,30}(?:印发|通知|公告|通告)/,
@@ -133,15 +139,19 @@ export function docNumberOf(record: PageRecord): string | undefined {
   return findDocNumbers(head)[0]?.text;
 }
 
-function newsScore(text: string): { score: number; markers: string[] } {
+function newsScore(text: string, title = ""): { score: number; markers: string[] } {
   const t = text.replace(/答记者问/g, "");
   let score = 0;
   const markers: string[] = [];
+  if (NEWS_TITLE.test(squash(title))) {
+    score += 2;
+    markers.push("新闻式标题");
+  }
   for (const [re, w] of NEWS_MARKERS) {
     const m = re.exec(t);
     if (m) {
       score += w;
-      markers.push(m[0]);
+      markers.push(m[0].replace(/[，,]$/, ""));
     }
   }
   return { score, markers };
@@ -190,19 +200,19 @@ function contentRules(col: Column, record: PageRecord, item: ListItem): ContentV
       !NOT_PENALTY_TITLE.test(titles);
     if (penaltyTitle || penaltyBody)
       return {
-        expected: "行政执法公示（行政处罚决定）",
-        why: penaltyTitle ? `标题为行政处罚决定书` : `正文含${bodyHits.slice(0, 4).join("、")}等处罚决定书要素`,
+        expected: "行政执法公示栏目的行政处罚决定",
+        why: penaltyTitle ? `其标题是行政处罚决定书` : `正文含${bodyHits.slice(0, 4).join("、")}等处罚决定书要素`,
         evidence: { rule: "penalty-decision", titleMatches: penaltyTitle, bodyMarkers: bodyHits },
       };
   }
   if (topics.has("policy") && !topics.has("news")) {
     const docNo = docNumberOf(record);
-    const news = newsScore(body.slice(0, 3000));
+    const news = newsScore(body.slice(0, 3000), title);
     const formal = formalMarkers(body);
     if (!docNo && news.score >= 2 && formal.length < 2 && !/解读|图解|问答/.test(titles))
       return {
-        expected: "工作动态（新闻报道）",
-        why: `没有发文字号，正文是新闻写法（${news.markers.slice(0, 3).join("、")}）`,
+        expected: "工作动态类的新闻报道",
+        why: `它没有发文字号，且是新闻写法（${news.markers.slice(0, 3).join("、")}）`,
         evidence: { rule: "news-in-policy", docNumber: null, newsMarkers: news.markers, formalMarkers: formal },
       };
   }
@@ -213,7 +223,7 @@ function fitsTopic(topics: Set<Topic>, record: PageRecord, item: ListItem): bool
   const titles = squash([itemTitle(record, item), item.title].join(" "));
   for (const t of topics) {
     if (t === "policy" && (docNumberOf(record) || formalMarkers(record.bodyText.normalize("NFKC")).length >= 2)) return true;
-    if (t === "news" && newsScore(record.bodyText.normalize("NFKC").slice(0, 3000)).score >= 1) return true;
+    if (t === "news" && newsScore(record.bodyText.normalize("NFKC").slice(0, 3000), itemTitle(record, item)).score >= 1) return true;
     const re = TOPIC_FIT[t];
     if (re && re.test(titles)) return true;
   }
@@ -324,8 +334,10 @@ export const misfiled: Detector = {
         const crumbs = meaningfulCrumbs(record);
         // The listing column anywhere in the trail: the item sits in a sub-column of it.
         const crumbAgrees = crumbs.some((c) => verdict(c, col) === "agree");
-        const disagreeing = labels.filter((l) => l.verdict === "disagree");
-        if (!crumbAgrees && disagreeing.length && !labels.some((l) => l.verdict === "agree")) {
+        // A breadcrumb whose trail holds the listing column agrees (sub-column); an explicit ColumnName or 栏目
+        // field naming another topic disagrees whatever the breadcrumb says (the page contradicts itself).
+        const disagreeing = labels.filter((l) => l.verdict === "disagree" && !(l.source === "breadcrumb" && crumbAgrees));
+        if (disagreeing.length) {
           const label = disagreeing.find((l) => l.source === "breadcrumb") ?? disagreeing[0];
           const labelTopic = topicOfName(label.value)!;
           const named =
@@ -384,8 +396,8 @@ export const misfiled: Detector = {
           const copy = near.some((n) => n.similarity >= NEAR_COPY);
           if (!copy && inOther >= NEIGHBOURS_AGREEING)
             verdictOut = {
-              expected: `“${scores.best.name}”栏目`,
-              why: `与本栏目其他信息的相似度为${round(scores.own)}，与“${scores.best.name}”为${round(scores.best.similarity)}`,
+              expected: `“${scores.best.name}”栏目的内容`,
+              why: `它与本栏目其他信息的相似度仅为${round(scores.own)}，与“${scores.best.name}”栏目为${round(scores.best.similarity)}`,
               evidence: { rule: "similarity", nearest: near.map((n) => ({ url: n.key, similarity: round(n.similarity), columns: [...n.columns] })) },
             };
         }
@@ -398,7 +410,7 @@ export const misfiled: Detector = {
           severity: "low",
           column: col,
           pageUrl: urlKey(record.url),
-          message: `“${clip(title, 30)}”列在栏目“${col.name}”中，但内容更像${verdictOut.expected}（${verdictOut.why}），请核实是否放错栏目。`,
+          message: `“${clip(title, 30)}”列在栏目“${col.name}”中，但${verdictOut.why}，更像${verdictOut.expected}，请核实是否放错栏目。`,
           evidence: {
             listedIn: { id: col.id, name: col.name, type: col.type },
             itemTitle: title,

@@ -112,10 +112,20 @@ describe("misfiled: label mismatches", () => {
     expect(run(data)).toEqual([]);
   });
 
-  it("stays quiet when the page's own labels disagree with each other, and on items of another site", () => {
-    const torn: ItemInput = { path: "/q/2.html", title: "某通知", record: { breadcrumb: ["首页", "通知公告"], meta: { columnname: "工作动态" }, bodyText: "现将有关事项通知如下。特此通知。" } };
-    const external: ItemInput = { path: "http://127.0.0.2/zhengce/content/2025-05/06/content_1.htm", title: "国务院关于某事项的通知", record: { breadcrumb: ["首页", "政策", "最新"], bodyText: "各省、自治区、直辖市人民政府：现将有关事项通知如下。" } };
-    expect(run(site({ tzgg: [torn], zcwj: [external] }))).toEqual([]);
+  it("reports a ColumnName naming another column even when the breadcrumb agrees (the page contradicts itself)", () => {
+    const torn: ItemInput = { path: "/q/2.html", title: "某通知", record: { breadcrumb: ["首页", "通知公告"], meta: { columnname: "财政预决算" }, bodyText: "现将有关事项通知如下。特此通知。" } };
+    const [f, ...rest] = run(site({ tzgg: [torn] }));
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ reason: "metadata-mismatch", columnId: "tzgg", evidence: { namedTopic: "财政预决算" } });
+    expect(f.evidence.labels).toEqual([
+      { source: "breadcrumb", field: "面包屑", value: "通知公告", verdict: "agree" },
+      { source: "meta", field: "ColumnName", value: "财政预决算", verdict: "disagree" },
+    ]);
+  });
+
+  it("stays quiet on items of another site, whose labels are that site's columns", () => {
+    const external: ItemInput = { path: "http://127.0.0.2/zhengce/content/2025-05/06/content_1.htm", title: "国务院关于某事项的通知", record: { breadcrumb: ["首页", "政策", "最新"], meta: { columnname: "国务院文件" }, bodyText: "各省、自治区、直辖市人民政府：现将有关事项通知如下。" } };
+    expect(run(site({ zcwj: [external] }))).toEqual([]);
   });
 });
 
@@ -133,10 +143,27 @@ describe("misfiled: content mismatches", () => {
     const [f, ...rest] = run(site({ zcwj: [item] }));
     expect(rest).toEqual([]);
     expect(f).toMatchObject({ kind: "misfiled", reason: "content-mismatch", severity: "low", columnId: "zcwj", evidence: { rule: "news-in-policy", docNumber: null } });
-    expect(f.evidence.newsMarkers).toEqual(expect.arrayContaining(["本网讯", "通讯员", "近日,"]));
+    expect(f.evidence.newsMarkers).toEqual(expect.arrayContaining(["本网讯", "通讯员", "近日"]));
     expect(f.message).toContain("没有发文字号");
     // The similarity scores say the same, and are shown.
     expect((f.evidence.similarity as { mostLike: { id: string } }).mostLike.id).toBe("gzdt");
+  });
+
+  it("recognises a plain news story (headline and body) under 政策文件 even without 本网讯 or a reporter", () => {
+    const item: ItemInput = {
+      path: "/xxgk/zcwj/202411/t20241114_31.html",
+      title: "嘉定区市场监管局开展知识产权进企业宣传活动",
+      record: {
+        breadcrumb: ["首页", "政府信息公开", "法定主动公开内容", "政策文件"],
+        meta: { columnname: "政策文件" },
+        metadata: { 索引号: "11310114MB2F0123XK/2024-00031", 发布日期: "2024年11月14日" },
+        bodyText: "近日，嘉定工业区市场监管所执法人员举办优化营商环境政策宣讲会，对辖区内重点单位进行了检查。检查中，执法人员详细查看了证照公示情况。下一步，嘉定区市场监管局将持续加强监管。",
+      },
+    };
+    const [f] = run(site({ zcwj: [item] }));
+    expect(f).toMatchObject({ reason: "content-mismatch", columnId: "zcwj", evidence: { rule: "news-in-policy" } });
+    expect(f.evidence.newsMarkers).toEqual(["新闻式标题", "近日", "下一步"]);
+    expect(f.message).toContain("新闻式标题、近日、下一步");
   });
 
   it("does not flag a policy document with a 发文字号 or a formal body, however it is worded", () => {
