@@ -4,7 +4,7 @@ import type { CheerioAPI } from "cheerio";
 import type { AnyNode, Element } from "domhandler";
 import { classifyHref, normalizeUrl } from "../../shared/url.js";
 import type { ListItem } from "../types.js";
-import { findDatesWithIndex } from "./dates.js";
+import { dateFromUrl, findDatesWithIndex } from "./dates.js";
 import { baseUrlOf } from "./links.js";
 import { isChromeElement } from "./scan.js";
 import { collapse, textOf } from "./text.js";
@@ -18,6 +18,8 @@ const SIDE_TITLES = /(热点|热门|排行|推荐|相关(文章|链接|信息|�
 const LIST_WORDS = /(list|lb|news|article|xxgk|gkml|column|con|content|main|result|doc|wj|zc|items?)/i;
 /** Link texts that are pager or utility links, never list entries. */
 const UTILITY_TEXT = /^(首页|上一页|下一页|尾页|末页|上页|下页|前页|后页|更多|more|更多>>|>>|<<|\d+|打印|关闭|返回|返回顶部|收藏|分享|详情|查看|查看详情|阅读全文|全文|下载|GO|跳转)$/i;
+
+const MAX_ROW_CHARS = 400;
 
 interface Row {
   el: Element;
@@ -71,9 +73,8 @@ function titleOf(a: Element, rowText: string): string {
 }
 
 /** The date shown next to the title: the last date in the row outside the link, else one inside the link. */
-function rowDate(row: Element, link: Element): string | undefined {
+function rowDate(row: Element, link: Element, rowText = textOf(row, 2000)): string | undefined {
   const linkText = rawText(link);
-  const rowText = textOf(row, 2000);
   const i = rowText.indexOf(linkText);
   const outside = i >= 0 ? rowText.slice(0, i) + " \u0000 " + rowText.slice(i + linkText.length) : rowText;
   const dates = findDatesWithIndex(outside);
@@ -130,15 +131,23 @@ function hrefOk(a: Element): boolean {
 }
 
 /** Score a candidate list: rows with substantial titles count, dates count double, site chrome counts little. */
-function scoreRows(rows: Row[], container: Element): number {
+/** Entry pages (t20240315_1.html, art_1_2.html, 123.html) rather than column pages (…/, index.html, col123/). */
+function urlKind(url: string): "item" | "column" | "other" {
+  const path = url.replace(/^https?:\/\/[^/]+/i, "").split(/[?#]/, 1)[0];
+  if (dateFromUrl(url) || /\/(t\d{8}_\d+|art_\d+_\d+|post_\d+|content_\d+|[a-z]?\d{4,})\.[a-z]+$/i.test(path)) return "item";
+  if (path.endsWith("/") || /\/(index|default|list|common_list)(_\d+)?\.[a-z]+$/i.test(path) || /\/col\/col\d+/i.test(path)) return "column";
+  return "other";
+}
+
+/** Score a candidate list: dated entries with document-like titles pointing at item pages; chrome counts little. */
+function scoreRows(rows: Row[], ctx: { chrome: boolean; side: boolean; listy: boolean }): number {
   if (rows.length === 0) return 0;
   let score = 0;
   for (const r of rows) {
     const len = [...r.title].length;
-    score += Math.min(len, 30) / 10 + (r.date ? 3 : 0) + (len >= 6 ? 1 : 0);
+    const kind = urlKind(r.url);
+    score += Math.min(len, 30) / 10 + (r.date ? 3 : 0) + (len >= 6 ? 1 : 0) + (kind === "item" ? 1.5 : kind === "column" ? -0.5 : 0);
   }
-  const ctx = insideChrome(container);
-  if (!ctx.side && SIDE_TITLES.test(titleBefore(container))) ctx.side = true;
   if (ctx.chrome) score *= 0.1;
   if (ctx.side) score *= 0.4;
   if (ctx.listy) score *= 1.3;
@@ -164,7 +173,13 @@ function buildRows(c: Candidate, base: string): Row[] {
     if (!url) continue;
     const title = titleOf(best, "");
     if (!title || UTILITY_TEXT.test(title)) continue;
-    rows.push({ el: rowEl, link: best, title, url, date: rowDate(rowEl, best) });
+    // An entry is a title with a date, a number, a short summary: a block with more text is a layout column.
+    const rowText = textOf(rowEl, 2000);
+    const rowLen = collapse(rowText).length;
+    if (rowLen > MAX_ROW_CHARS) continue;
+    // The title carries an entry; a short link inside a long text is a reference in a paragraph.
+    if (rowLen > 120 && title.length < rowLen * 0.2) continue;
+    rows.push({ el: rowEl, link: best, title, url, date: rowDate(rowEl, best, rowText) });
   }
   return rows;
 }
@@ -207,31 +222,48 @@ function contains(outer: Element, inner: AnyNode): boolean {
   return false;
 }
 
-function pickList($: CheerioAPI, base: string, notices: Element[], scope?: Element): Row[] {
+function pickList($: CheerioAPI, base: string, notices: Element[], exclude: Element[], scope?: Element): Row[] {
   const links = (scope ? $(scope).find("a") : $("a")).toArray().filter((n) => isElement(n) && hrefOk(n)) as Element[];
   const candidates = collectCandidates(links, scope);
-  let best: { rows: Row[]; score: number; c: Candidate } | undefined;
+  // Dated lists outside site chrome and side widgets come first ("prefer containers with dates"); the rest compete
+  // on score only when there is no such list.
+  let best: { rows: Row[]; score: number; c: Candidate; tier: number } | undefined;
   for (const c of candidates.values()) {
-    // A row holding many links is a block of navigation, not an entry.
+    if (exclude.some((e) => contains(e, c.container))) continue; // the breadcrumb
+    // A row holding many links is a block of navigation (or a layout column holding lists), not an entry.
     let multi = 0;
-    for (const l of c.rows.values()) if (l.length > 4) multi++;
-    if (multi > c.rows.size / 2) continue;
+    for (const [row, l] of c.rows) {
+      if (l.length > 4) {
+        multi++;
+        c.rows.delete(row);
+      }
+    }
+    if (multi > c.rows.size) continue;
+    // One entry makes a list only in list markup (ul, ol, table, dl): a lone div among layout divs does not.
+    if (c.rows.size < 2 && !/^(ul|ol|tbody|table|dl)$/.test(c.container.name)) continue;
     const rows = buildRows(c, base);
     if (rows.length === 0) continue;
     const dated = rows.filter((r) => r.date).length;
     const avgLen = rows.reduce((s, r) => s + [...r.title].length, 0) / rows.length;
+    const bareLinks = c.rowTag === "a";
     // Accept: dated entries, or several entries with document-like titles. Menus of short names are not lists.
-    const plausible = dated >= Math.max(1, rows.length / 2) || (rows.length >= 2 && avgLen >= 6);
+    const mostlyDated = dated >= Math.max(1, rows.length / 2);
+    const plausible = mostlyDated || (rows.length >= (bareLinks ? 3 : 2) && avgLen >= (bareLinks ? 8 : 6));
     if (!plausible) continue;
-    const score = scoreRows(rows, c.container);
-    if (!best || score > best.score) best = { rows, score, c };
+    const ctx = insideChrome(c.container);
+    if (!ctx.side && SIDE_TITLES.test(titleBefore(c.container))) ctx.side = true;
+    if (/crumb|position|location|dqwz|weizhi/i.test(`${c.container.attribs.class ?? ""} ${c.container.attribs.id ?? ""}`)) continue;
+    const tier = mostlyDated && !ctx.chrome && !ctx.side ? 1 : 0;
+    const score = scoreRows(rows, ctx);
+    if (!best || tier > best.tier || (tier === best.tier && score > best.score)) best = { rows, score, c, tier };
   }
   if (!best) return [];
-  // "暂无信息" shown where the column's list would be, while the best list found is elsewhere (a sidebar): the
-  // column is empty, and that list is not its content.
+  // "暂无信息" shown where the column's list would be, while the best list found is elsewhere (a sidebar, a column
+  // tree): the column is empty, and that list is not its content.
   if (notices.length) {
-    const region = isElement(best.c.container.parent) ? best.c.container.parent : best.c.container;
-    if (!notices.some((n) => contains(region, n))) return [];
+    const container = best.c.container;
+    const near = notices.some((n) => contains(container, n) || (isElement(n.parent) && contains(n.parent, container)));
+    if (!near) return [];
   }
   // TRS templates split one list into several <ul>s of five: take the container's same-shaped siblings too.
   const container = best.c.container;
@@ -398,6 +430,8 @@ export interface ListOptions {
   html?: string;
   /** Elements showing a "暂无信息" notice (from scanDocument). */
   notices?: Element[];
+  /** Elements whose links are never list entries (the breadcrumb: scanDocument's crumbStarts). */
+  exclude?: Element[];
 }
 
 export function extractListItems($: CheerioAPI, pageUrl: string, options: ListOptions = {}): ListItem[] {
@@ -416,7 +450,7 @@ export function extractListItems($: CheerioAPI, pageUrl: string, options: ListOp
       if (hw.length) return hw;
     }
   }
-  const rows = pickList($, base, options.notices ?? []);
+  const rows = pickList($, base, options.notices ?? [], options.exclude ?? []);
   if (rows.length) return toItems(rows);
   return inlineJsonItems($, base);
 }

@@ -131,6 +131,8 @@ interface PagePattern {
   zeroBased: boolean;
   n: number;
   make: (n: number) => string;
+  /** The same list without a page number (index.html, list.jsp?cat=5), when that form exists. */
+  bare?: string;
 }
 
 function pagePattern(url: string): PagePattern | undefined {
@@ -146,6 +148,7 @@ function pagePattern(url: string): PagePattern | undefined {
         kind: "query",
         zeroBased: false,
         n: Number(v),
+        bare: normalizeUrl(rest.toString()) ?? undefined,
         make: (n) => {
           const x = new URL(u.toString());
           x.searchParams.set(p, String(n));
@@ -165,6 +168,7 @@ function pagePattern(url: string): PagePattern | undefined {
     kind: "path",
     zeroBased: sep === "_",
     n: Number(num),
+    bare: sep === "_" ? `${u.origin}${dir}${prefix}${ext}` : undefined,
     make: (n) => (n === 0 && sep === "_" ? `${u.origin}${dir}${prefix}${ext}` : `${u.origin}${dir}${prefix}${sep}${n}${ext}`),
   };
 }
@@ -273,26 +277,43 @@ export function extractPagination(html: string, $: CheerioAPI, pageUrl: string, 
 
   // Fill the range when the pattern and the last page are known.
   const total = statedTotal(pagerText($));
-  const patterns = new Map<string, { p: PagePattern; max: number; min: number; last?: number }>();
+  interface Seen {
+    p: PagePattern;
+    max: number;
+    last?: number;
+    offsets: Map<number, number>;
+    bareLinked: boolean;
+  }
+  const patterns = new Map<string, Seen>();
+  const linkSet = new Set(links.map((l) => l.url));
   for (const l of links) {
     const p = pagePattern(l.url);
     if (!p || !sameDir(l.url, pageUrl)) continue;
-    const firstLink = FIRST_TEXT.test(l.text);
-    const e = patterns.get(p.key) ?? { p, max: -1, min: Infinity };
-    patterns.set(p.key, e);
+    let e = patterns.get(p.key);
+    if (!e) {
+      e = { p, max: -1, offsets: new Map(), bareLinked: !!p.bare && (linkSet.has(p.bare) || p.bare === self) };
+      patterns.set(p.key, e);
+    }
     if (LAST_TEXT.test(l.text)) e.last = Math.max(e.last ?? 0, p.n);
     e.max = Math.max(e.max, p.n);
-    if (!firstLink || selfPattern?.key === p.key) e.min = Math.min(e.min, p.n);
+    // A link reading "3" to page=2 means numbering from 0: the number shown minus the number in the URL.
+    if (/^\d{1,5}$/.test(l.text)) {
+      const off = Number(l.text) - p.n;
+      e.offsets.set(off, (e.offsets.get(off) ?? 0) + 1);
+    }
   }
-  for (const { p, max, min, last: lastLinked } of patterns.values()) {
-    let last = lastLinked;
-    if (total !== undefined) last = Math.max(last ?? 0, p.zeroBased ? total - 1 : total);
+  for (const e of patterns.values()) {
+    const { p } = e;
+    let offset = p.zeroBased ? 1 : 0;
+    let votes = 0;
+    for (const [off, count] of e.offsets) if (count > votes && (off === 0 || off === 1)) [offset, votes] = [off, count];
+    let last = e.last;
+    if (total !== undefined) last = Math.max(last ?? 0, total - offset);
     if (last === undefined) continue; // only what the pager shows: added above
-    last = Math.max(last, max);
-    let first: number;
-    if (p.kind === "path") first = 1;
-    else if (selfPattern?.key === p.key) first = Math.min(min, selfPattern.n, 1);
-    else first = Number.isFinite(min) ? Math.min(min, 2) : 2; // on the unnumbered first page: start at the next one
+    last = Math.max(last, e.max);
+    // The unnumbered form is the first page (index.html, list.jsp): numbering then continues with page 2.
+    const bareIsFirst = p.kind === "path" ? p.zeroBased : e.bareLinked || (!selfPattern && sameDir(pageUrl, p.make(1)));
+    const first = Math.max(0, (bareIsFirst ? 2 : 1) - offset);
     if (last - first > MAX_INFERRED_PAGES) last = first + MAX_INFERRED_PAGES;
     for (let n = first; n <= last; n++) add(p.make(n));
   }
