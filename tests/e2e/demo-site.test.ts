@@ -8,11 +8,17 @@ import { lookup } from "node:dns/promises";
 import { createHash } from "node:crypto";
 import * as cheerio from "cheerio";
 import iconv from "iconv-lite";
-import robotsParser from "robots-parser";
+import robotsParserModule from "robots-parser";
 import { startDemoSite, type DemoSite } from "../fixtures/demo-site/server.js";
 import { generateSite } from "../fixtures/demo-site/generate.js";
 import { ConfigSchema, DEFAULT_UPDATE_WITHIN_DAYS, type ColumnType } from "../../shared/schema.js";
 import { normalizeUrl } from "../../shared/url.js";
+
+// robots-parser is CommonJS whose typings claim an ES default export; at runtime the import is the function itself.
+const robotsParser = ((robotsParserModule as unknown as { default?: unknown }).default ?? robotsParserModule) as unknown as (
+  url: string,
+  body: string,
+) => { isAllowed(url: string, ua?: string): boolean | undefined };
 
 const NOW = new Date("2026-11-26T02:00:00Z");
 const DAY = 86_400_000;
