@@ -21,7 +21,7 @@ export interface MeResponse {
   user: { name: string; department: string; role: "maintainer" | "office" };
   /** The monitored site, from the config (when the server was given one) or the latest crawl. */
   site: { name: string; baseUrl: string } | null;
-  /** Origins of the monitored site's pages (site base URL and column URLs): where the extension should run. */
+  /** Origins of the monitored site (its base URL and its columns' URLs): where the extension should run. */
   siteOrigins: string[];
 }
 

@@ -84,18 +84,9 @@ export class FindingsIndex {
     return this.all.filter((f) => wanted.has(f.state) && (department === undefined || departmentOf(f) === department));
   }
 
-  /** Origins of the pages findings are about and of the known columns (where the extension should run). */
-  origins(): string[] {
-    const out = new Set<string>();
-    for (const url of this.columnsByUrl.keys()) out.add(new URL(url).origin);
-    for (const page of this.byPage.keys()) {
-      try {
-        out.add(new URL(page).origin);
-      } catch {
-        // a page URL the crawler could not normalise: not an origin the extension can run on
-      }
-    }
-    return [...out].sort();
+  /** Origins of the known columns' list pages (with the site's base URL: where the extension should run). */
+  columnOrigins(): string[] {
+    return [...new Set([...this.columnsByUrl.keys()].map((url) => new URL(url).origin))].sort();
   }
 }
 

@@ -198,7 +198,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         // not a URL: nothing to run on
       }
     }
-    for (const o of getIndex().origins()) out.add(o);
+    for (const o of getIndex().columnOrigins()) out.add(o);
     return [...out].sort();
   };
 

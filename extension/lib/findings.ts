@@ -1,0 +1,100 @@
+// Pure mapping from findings to what the maintainer sees: which link a finding marks, its label, tooltip and banner
+// text. No DOM, no chrome APIs: tested directly. Every string produced here is plain text, never HTML.
+import type { ApiFinding } from "../../crawler/serve/api-types.js";
+import { normalizeUrl, parseHttpUrl } from "../../shared/url.js";
+import type { Translate } from "./i18n.js";
+
+export type { ApiFinding };
+
+const KNOWN_KINDS = ["broken-link", "wrong-link", "misfiled", "stale-guide", "stale-column", "empty-column", "missing-interpretation"];
+const SEVERITY_RANK: Record<string, number> = { high: 0, medium: 1, low: 2 };
+
+const keyPart = (kind: string) => (KNOWN_KINDS.includes(kind) ? kind.replace(/-/g, "_") : "other");
+
+export function kindLabel(t: Translate, kind: string): string {
+  return t(`kind_${keyPart(kind)}`);
+}
+
+export function adviceFor(t: Translate, kind: string): string {
+  return t(`advice_${keyPart(kind)}`);
+}
+
+export function stateLabel(t: Translate, state: string | undefined): string {
+  return t(`state_${(state ?? "open").replace(/-/g, "_")}`);
+}
+
+export function worstFirst(a: ApiFinding, b: ApiFinding): number {
+  return (SEVERITY_RANK[a.severity] ?? 3) - (SEVERITY_RANK[b.severity] ?? 3) || a.firstSeen.localeCompare(b.firstSeen);
+}
+
+/** Normalised link target → its findings, worst first. One map, built once per answer: marking is one lookup per link. */
+export function buildLinkIndex(linkFindings: ApiFinding[]): Map<string, ApiFinding[]> {
+  const index = new Map<string, ApiFinding[]>();
+  for (const f of linkFindings) {
+    const key = f.targetUrl ? normalizeUrl(f.targetUrl) : null;
+    if (!key) continue;
+    const list = index.get(key);
+    if (list) list.push(f);
+    else index.set(key, [f]);
+  }
+  for (const list of index.values()) list.sort(worstFirst);
+  return index;
+}
+
+/** Whole days from `iso` to `now` (0 when in the future or unparseable). */
+export function daysSince(iso: string, now: Date): number {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return 0;
+  return Math.max(0, Math.floor((now.getTime() - t) / 86_400_000));
+}
+
+/** `2024-03-15` in the browser's time zone. */
+export function dateOnly(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** Only http(s) URLs ever become links; anything else (javascript:, data:, garbage) stays text. */
+export function safeHttpUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  const u = parseHttpUrl(url);
+  return u ? u.href : undefined;
+}
+
+export interface FindingText {
+  /** `断链 · http-404` */
+  title: string;
+  severity: string;
+  /** The crawler's one-sentence message. */
+  message: string;
+  /** Label: value lines, in order (link text, target, since, column, owner, state note). */
+  details: string[];
+  advice: string;
+}
+
+/** What a tooltip or banner entry says about one finding: what is wrong, since when, whose column, what to do. */
+export function describeFinding(t: Translate, f: ApiFinding, now: Date, opts: { withPage?: boolean } = {}): FindingText {
+  const details: string[] = [];
+  if (f.linkText) details.push(t("tip_link_text", [f.linkText]));
+  if (f.targetUrl) details.push(t("tip_target", [f.targetUrl]));
+  if (opts.withPage) details.push(t("tip_page", [f.pageTitle ? `${f.pageTitle} ${f.pageUrl}` : f.pageUrl]));
+  details.push(t("tip_since", [dateOnly(f.firstSeen), daysSince(f.firstSeen, now)]));
+  details.push(t("tip_column", [f.columnName ?? f.columnId]));
+  details.push(t("tip_owner", [f.maintainer.department, f.maintainer.name]));
+  if (f.state && f.state !== "open" && f.stateBy)
+    details.push(t("tip_state_by", [stateLabel(t, f.state), f.stateBy.name, f.stateBy.note ?? ""]).replace(/[：:]\s*$/, ""));
+  return {
+    title: `${kindLabel(t, f.kind)} · ${f.reason}`,
+    severity: f.severity,
+    message: f.message,
+    details,
+    advice: t("tip_advice", [adviceFor(t, f.kind)]),
+  };
+}
+
+/** The kind a marked link shows in `data-gongkai-finding`: its worst finding's. */
+export function primaryKind(findings: ApiFinding[]): string {
+  return findings[0]?.kind ?? "";
+}
