@@ -83,31 +83,37 @@ function rowDate(row: Element, link: Element, rowText = textOf(row, 2000)): stri
   return inside.length ? inside[inside.length - 1].date : undefined;
 }
 
-/** The text of the element just before `el` (or before its parent): a widget's title, if it has one. */
-function titleBefore(el: Element): string {
+/** Is the element headed by a side widget's title (热点信息, 相关链接 …) among the few siblings before it? */
+function headedAsSideWidget(el: Element): boolean {
   for (let n: Element | null = el, d = 0; n && d < 2; n = isElement(n.parent) ? n.parent : null, d++) {
     let p = n.prev;
-    while (p && !isElement(p) && !(p.type === "text" && (p as unknown as { data: string }).data.trim())) p = p.prev;
-    if (p) {
-      const t = p.type === "text" ? (p as unknown as { data: string }).data : textOf(p, 60);
+    for (let k = 0; p && k < 6; p = p.prev) {
+      let t = "";
+      if (p.type === "text") t = (p as unknown as { data: string }).data;
+      else if (isElement(p)) {
+        k++;
+        t = textOf(p, 80);
+      } else continue;
       const c = collapse(t);
-      if (c && c.length <= 30) return c;
+      if (c && c.length <= 30 && SIDE_TITLES.test(c)) return true;
     }
   }
-  return "";
+  return false;
 }
 
-function insideChrome(el: Element, stopAt?: Element): { chrome: boolean; side: boolean; listy: boolean } {
+function insideChrome(el: Element, stopAt?: Element): { chrome: boolean; side: boolean; listy: boolean; aside: boolean } {
   let chrome = false;
   let side = false;
   let listy = false;
+  let aside = false;
   for (let n: Element | null = el; n && n !== stopAt; n = isElement(n.parent) ? n.parent : null) {
     if (isChromeElement(n)) chrome = true;
     const cls = `${n.attribs.class ?? ""} ${n.attribs.id ?? ""}`;
-    if (n.name === "aside" || SIDE_WORDS.test(cls)) side = true;
+    if (n.name === "aside") aside = true;
+    if (SIDE_WORDS.test(cls)) side = true;
     if (LIST_WORDS.test(cls)) listy = true;
   }
-  return { chrome, side, listy };
+  return { chrome, side, listy, aside };
 }
 
 // A URL quoted inside onclick or a javascript: href: `isDownLoad(this,'/a/t2024….html')`, `window.open('…')`.
@@ -120,7 +126,10 @@ export function linkTarget(a: Element): string | undefined {
   if (href !== undefined) {
     const scheme = classifyHref(href);
     if (scheme === "http") return href;
-    if (scheme === "javascript") return SCRIPTED_URL.exec(href)?.[1];
+    if (scheme === "javascript") {
+      const inHref = SCRIPTED_URL.exec(href)?.[1];
+      if (inHref) return inHref;
+    }
   }
   const onclick = a.attribs.onclick;
   return onclick ? SCRIPTED_URL.exec(onclick)?.[1] : undefined;
@@ -149,7 +158,7 @@ function scoreRows(rows: Row[], ctx: { chrome: boolean; side: boolean; listy: bo
     score += Math.min(len, 30) / 10 + (r.date ? 3 : 0) + (len >= 6 ? 1 : 0) + (kind === "item" ? 1.5 : kind === "column" ? -0.5 : 0);
   }
   if (ctx.chrome) score *= 0.1;
-  if (ctx.side) score *= 0.4;
+  if (ctx.side) score *= 0.15;
   if (ctx.listy) score *= 1.3;
   return score;
 }
@@ -251,7 +260,8 @@ function pickList($: CheerioAPI, base: string, notices: Element[], exclude: Elem
     const plausible = mostlyDated || (rows.length >= (bareLinks ? 3 : 2) && avgLen >= (bareLinks ? 8 : 6));
     if (!plausible) continue;
     const ctx = insideChrome(c.container);
-    if (!ctx.side && SIDE_TITLES.test(titleBefore(c.container))) ctx.side = true;
+    // Header, nav, footer, <aside> and widgets titled 热点/相关/推荐 never hold the column's entries.
+    if (ctx.chrome || ctx.aside || headedAsSideWidget(c.container)) continue;
     if (/crumb|position|location|dqwz|weizhi/i.test(`${c.container.attribs.class ?? ""} ${c.container.attribs.id ?? ""}`)) continue;
     const tier = mostlyDated && !ctx.chrome && !ctx.side ? 1 : 0;
     const score = scoreRows(rows, ctx);
