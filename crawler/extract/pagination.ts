@@ -307,6 +307,8 @@ export function extractPagination(html: string, $: CheerioAPI, pageUrl: string, 
     let offset = p.zeroBased ? 1 : 0;
     let votes = 0;
     for (const [off, count] of e.offsets) if (count > votes && (off === 0 || off === 1)) [offset, votes] = [off, count];
+    // "共 2 页" with 尾页 → index_2.html: this site numbers index_N from 1 after all.
+    if (total !== undefined && e.last !== undefined && (total - e.last === 0 || total - e.last === 1)) offset = total - e.last;
     let last = e.last;
     if (total !== undefined) last = Math.max(last ?? 0, total - offset);
     if (last === undefined) continue; // only what the pager shows: added above
