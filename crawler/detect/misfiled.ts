@@ -12,6 +12,7 @@ import {
   PageIndex,
   columnNamed,
   isListColumn,
+  listPageKeys,
   sameName,
   settingsFor,
   topicOfName,
@@ -269,13 +270,17 @@ export const misfiled: Detector = {
       }
     const walkOf = new Map(data.columns.map((w) => [w.column.id, w]));
 
+    // Entries that are another column's list page (a 更多 link, a sub-column) are not documents.
+    const listPages = listPageKeys(data);
+    const isListPage = (record: PageRecord): boolean => listPages.has(urlKey(record.url)) || listPages.has(urlKey(record.finalUrl));
+
     // Similarity model over every listed item that has a page.
     const docs = new Map<string, string>();
     const members: { walk: ColumnWalk; item: ListItem; record: PageRecord; key: string }[] = [];
     for (const w of walks)
       for (const item of w.items) {
         const record = pages.record(item.url);
-        if (!record) continue;
+        if (!record || isListPage(record)) continue;
         const key = urlKey(record.url);
         members.push({ walk: w, item, record, key });
         if (!docs.has(key)) {

@@ -4,7 +4,7 @@
 // 一图读懂 …). A new document gets 20 working days (《条例》 art. 26) before it is reported.
 import type { Column, FindingDraft } from "../../shared/schema.js";
 import type { CrawlData, DetectContext, Detector, LinkRecord, ListItem, PageRecord } from "../types.js";
-import { PageIndex, settingsFor, urlKey } from "./lib/columns.js";
+import { PageIndex, listPageKeys, settingsFor, urlKey } from "./lib/columns.js";
 import { daysBetween, publishedDate, todayIso, type DateEvidence } from "./lib/dates.js";
 import { findDocNumbers, sameDocNumber, type DocNumber } from "./lib/docnum.js";
 import { draft } from "./lib/finding.js";
@@ -94,13 +94,14 @@ function buildModel(data: CrawlData, ctx: DetectContext): Model {
 
   const docs: PolicyDoc[] = [];
   const seen = new Set<string>();
+  const listPages = listPageKeys(data);
   for (const walk of data.columns) {
     if (walk.column.type !== "policy" || walk.error) continue;
     for (const item of walk.items) {
       const record = pages.record(item.url);
       if (!record) continue;
       const key = urlKey(record.url);
-      if (seen.has(key)) continue;
+      if (seen.has(key) || listPages.has(key) || listPages.has(urlKey(record.finalUrl))) continue; // a sub-column, not a document
       seen.add(key);
       const title = titleOf(record, item);
       // Interpretations filed under 政策文件 are interpretations, and relayed documents (转发) are interpreted by

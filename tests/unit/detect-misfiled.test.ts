@@ -123,6 +123,16 @@ describe("misfiled: label mismatches", () => {
     ]);
   });
 
+  it("does not judge an entry that is another column's list page (a 更多 link taken for an item)", () => {
+    const data = crawl({
+      walks: [
+        { column: col("tzgg", "通知公告", "notice"), items: NOTICES, list: { title: "通知公告_上海市嘉定区市场监督管理局", breadcrumb: ["首页", "政府信息公开", "通知公告"] } },
+        { column: col("ghjh", "规划计划", "plan"), items: [{ path: "/xxgk/tzgg/index.html", title: "更多" }] },
+      ],
+    });
+    expect(run(data)).toEqual([]);
+  });
+
   it("stays quiet on items of another site, whose labels are that site's columns", () => {
     const external: ItemInput = { path: "http://127.0.0.2/zhengce/content/2025-05/06/content_1.htm", title: "国务院关于某事项的通知", record: { breadcrumb: ["首页", "政策", "最新"], meta: { columnname: "国务院文件" }, bodyText: "各省、自治区、直辖市人民政府：现将有关事项通知如下。" } };
     expect(run(site({ zcwj: [external] }))).toEqual([]);

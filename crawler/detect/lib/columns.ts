@@ -189,3 +189,16 @@ export function sameName(label: string, columnName: string): boolean {
   if (!a || !b) return false;
   return a === b || (a.length >= 2 && b.includes(a)) || (b.length >= 2 && a.includes(b));
 }
+
+/** URLs of every list page of the crawl (configured column URLs, visited list pages, pages in a list role). */
+export function listPageKeys(data: CrawlData): Set<string> {
+  const keys = new Set<string>();
+  for (const c of data.config.columns) keys.add(urlKey(c.url));
+  for (const w of data.columns) for (const u of w.listPages) keys.add(urlKey(u));
+  for (const p of data.pages)
+    if (p.columns.some((c) => c.role === "list")) {
+      keys.add(urlKey(p.record.url));
+      keys.add(urlKey(p.record.finalUrl));
+    }
+  return keys;
+}
