@@ -52,6 +52,8 @@ function FindingCard({ f, withPage, onAction }: { f: ApiFinding; withPage?: bool
           {d}
         </div>
       ))}
+      <div className="detail">{text.meta.join(" · ")}</div>
+      {text.stateNote && <div className="detail">{text.stateNote}</div>}
       <div className="advice">{text.advice}</div>
       {href && (
         <div className="detail">

@@ -69,8 +69,12 @@ export interface FindingText {
   severity: string;
   /** The crawler's one-sentence message. */
   message: string;
-  /** Label: value lines, in order (link text, target, since, column, owner, state note). */
+  /** What the finding is about: link text, target, page. */
   details: string[];
+  /** Since when, whose column, who is responsible. */
+  meta: string[];
+  /** Who set its state and why, when it is not open. */
+  stateNote?: string;
   advice: string;
 }
 
@@ -80,16 +84,22 @@ export function describeFinding(t: Translate, f: ApiFinding, now: Date, opts: { 
   if (f.linkText) details.push(t("tip_link_text", [f.linkText]));
   if (f.targetUrl) details.push(t("tip_target", [f.targetUrl]));
   if (opts.withPage) details.push(t("tip_page", [f.pageTitle ? `${f.pageTitle} ${f.pageUrl}` : f.pageUrl]));
-  details.push(t("tip_since", [dateOnly(f.firstSeen), daysSince(f.firstSeen, now)]));
-  details.push(t("tip_column", [f.columnName ?? f.columnId]));
-  details.push(t("tip_owner", [f.maintainer.department, f.maintainer.name]));
-  if (f.state && f.state !== "open" && f.stateBy)
-    details.push(t("tip_state_by", [stateLabel(t, f.state), f.stateBy.name, f.stateBy.note ?? ""]).replace(/[：:]\s*$/, ""));
+  const meta = [
+    t("tip_since", [dateOnly(f.firstSeen), daysSince(f.firstSeen, now)]),
+    t("tip_column", [f.columnName ?? f.columnId]),
+    t("tip_owner", [f.maintainer.department, f.maintainer.name]),
+  ];
+  const stateNote =
+    f.state && f.state !== "open" && f.stateBy
+      ? t("tip_state_by", [stateLabel(t, f.state), f.stateBy.name, f.stateBy.note ?? ""]).replace(/[：:]\s*$/, "")
+      : undefined;
   return {
     title: `${kindLabel(t, f.kind)} · ${f.reason}`,
     severity: f.severity,
     message: f.message,
     details,
+    meta,
+    stateNote,
     advice: t("tip_advice", [adviceFor(t, f.kind)]),
   };
 }

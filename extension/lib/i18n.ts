@@ -1,3 +1,4 @@
+/// <reference types="chrome" />
 // Strings: chrome.i18n in the extension (Chinese by default, English when the browser is English), and the same
 // messages.json semantics outside it (tests), so both paths give identical text.
 

@@ -84,7 +84,8 @@ export function findingNode(doc: Document, t: Translate, text: FindingText, kind
   const head = el(doc, "div");
   head.append(el(doc, "span", `kind ${text.severity}`, kindLabel(t, kind)), el(doc, "span", "msg", text.message));
   box.append(head);
-  for (const line of text.details) box.append(el(doc, "div", "detail", line));
+  for (const line of [...text.details, ...text.meta]) box.append(el(doc, "div", "detail", line));
+  if (text.stateNote) box.append(el(doc, "div", "detail", text.stateNote));
   box.append(el(doc, "div", "advice", text.advice));
   return box;
 }

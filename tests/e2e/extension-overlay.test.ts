@@ -1,3 +1,4 @@
+/// <reference types="chrome" />
 // The built extension in Debian's Chromium, driven as a maintainer would use it: fill the options page, browse the
 // monitored site, read the marks, tooltips and banners, acknowledge from the popup. The findings live in a real
 // SQLite store behind a real `startServer`; the site is a small loopback website (127.0.0.1, and 127.0.0.2 as

@@ -1,0 +1,212 @@
+// The extension's plain modules (what the tooltip and banner say, which link a finding marks, where the extension
+// may run, how server failures are told apart), tested outside the browser; the API client against real servers.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startServer, type RunningServer } from "../../crawler/serve/server.js";
+import type { StoredFinding } from "../../crawler/store/types.js";
+import { ApiClient, ApiError, cleanServerUrl, errorText, type ApiErrorInfo } from "../../extension/lib/api.js";
+import { buildLinkIndex, describeFinding, kindLabel, safeHttpUrl, stateLabel } from "../../extension/lib/findings.js";
+import { translatorFrom, type MessagesJson } from "../../extension/lib/i18n.js";
+import { onMonitoredSite, patternCoversOrigin } from "../../extension/lib/origins.js";
+import { DEPT_LAW, DEPT_OFFICE, TOKENS, maintainers, seedStore } from "../e2e/serve-helpers.js";
+
+const load = (lang: string) => JSON.parse(readFileSync(path.resolve(`extension/locales/${lang}/messages.json`), "utf8")) as MessagesJson;
+const zhMessages = load("zh_CN");
+const enMessages = load("en");
+const zh = translatorFrom(zhMessages);
+const en = translatorFrom(enMessages);
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = path.join(dir, name);
+    if (["node_modules", "build", ".plasmo", "scripts", "locales", "assets"].includes(name)) return [];
+    return statSync(p).isDirectory() ? sources(p) : /\.tsx?$/.test(name) ? [p] : [];
+  });
+}
+
+describe("locales", () => {
+  it("has the same keys and placeholders in Chinese and English", () => {
+    expect(Object.keys(enMessages).sort()).toEqual(Object.keys(zhMessages).sort());
+    for (const key of Object.keys(zhMessages))
+      expect(Object.keys(enMessages[key].placeholders ?? {}).sort(), key).toEqual(Object.keys(zhMessages[key].placeholders ?? {}).sort());
+  });
+
+  it("defines every message the extension asks for", () => {
+    const used = new Set<string>();
+    for (const file of sources(path.resolve("extension"))) {
+      for (const m of readFileSync(file, "utf8").matchAll(/\bt\(\s*"([a-z_]+)"/g)) used.add(m[1]);
+    }
+    expect(used.size).toBeGreaterThan(30);
+    for (const key of used) expect(zhMessages[key], key).toBeDefined();
+    for (const kind of ["broken-link", "wrong-link", "misfiled", "stale-guide", "stale-column", "empty-column", "missing-interpretation"])
+      expect(kindLabel(zh, kind)).not.toMatch(/^kind_/);
+    for (const state of ["open", "acknowledged", "false-positive", "fixed"]) expect(stateLabel(en, state)).not.toMatch(/^state_/);
+  });
+
+  it("substitutes like chrome.i18n", () => {
+    expect(zh("banner_title", [3])).toBe("公开 · 本页有 3 个问题");
+    expect(en("tip_owner", ["办公室", "张三"])).toBe("Responsible: 办公室 (张三)");
+    expect(translatorFrom({ k: { message: "a $$1 $1 $X$", placeholders: { x: { content: "$2" } } } })("k", ["one", "two"])).toBe("a $1 one two");
+    expect(zh("no_such_key")).toBe("no_such_key");
+  });
+});
+
+describe("what a finding says", () => {
+  const finding = {
+    id: "abc",
+    kind: "broken-link",
+    reason: "http-404",
+    severity: "high",
+    columnId: "zcwj",
+    columnName: "政策文件",
+    pageUrl: "http://site.invalid/a.html",
+    targetUrl: "http://site.invalid/x.pdf",
+    linkText: "<img src=x onerror=alert(1)>",
+    message: "链接指向的文件不存在（404）。",
+    maintainer: { department: "办公室", name: "张三" },
+    department: "办公室",
+    firstSeen: "2026-11-01T02:00:00.000Z",
+    lastSeen: "2026-11-20T02:00:00.000Z",
+    state: "open",
+    reopenedCount: 0,
+    evidence: {},
+  } as StoredFinding;
+
+  it("tells what is wrong, since when, whose column, what to do — in Chinese and English", () => {
+    const now = new Date("2026-11-21T02:00:00.000Z");
+    const text = describeFinding(zh, finding, now);
+    expect(text.message).toBe("链接指向的文件不存在（404）。");
+    expect(text.details).toEqual(["链接文字：<img src=x onerror=alert(1)>", "目标地址：http://site.invalid/x.pdf"]);
+    expect(text.meta[0]).toMatch(/^发现于 2026-11-0[12]（已持续 20 天）$/);
+    expect(text.meta.slice(1)).toEqual(["所属栏目：政策文件", "责任科室：办公室（张三）"]);
+    expect(text.advice).toBe(`处理建议：${zh("advice_broken_link")}`);
+    const english = describeFinding(en, finding, now);
+    expect(english.meta.slice(1)).toEqual(["Column: 政策文件", "Responsible: 办公室 (张三)"]);
+    expect(english.advice).toMatch(/^What to do: Correct the link/);
+  });
+
+  it("says who acknowledged it and why", () => {
+    const ack = { ...finding, state: "acknowledged", stateBy: { name: "李四", department: "办公室", note: "已联系", at: "2026-11-20T00:00:00Z" } } as StoredFinding;
+    expect(describeFinding(zh, ack, new Date()).stateNote).toBe("已确认 由 李四 标记：已联系");
+  });
+
+  it("maps targets by their normalised URL, worst first, ignoring what cannot be a link", () => {
+    const index = buildLinkIndex([
+      { ...finding, id: "low", severity: "low", targetUrl: "HTTP://Site.Invalid:80/x.pdf#page=2" },
+      { ...finding, id: "high" },
+      { ...finding, id: "js", targetUrl: "javascript:alert(1)" },
+      { ...finding, id: "none", targetUrl: undefined },
+    ] as StoredFinding[]);
+    expect([...index.keys()]).toEqual(["http://site.invalid/x.pdf"]);
+    expect(index.get("http://site.invalid/x.pdf")!.map((f) => f.id)).toEqual(["high", "low"]);
+  });
+
+  it("lets only http(s) URLs become links", () => {
+    expect(safeHttpUrl("https://a.invalid/x")).toBe("https://a.invalid/x");
+    expect(safeHttpUrl("javascript:alert(1)")).toBeUndefined();
+    expect(safeHttpUrl(" JaVaScRiPt:alert(1)")).toBeUndefined();
+    expect(safeHttpUrl("data:text/html,<script>")).toBeUndefined();
+    expect(safeHttpUrl("/relative")).toBeUndefined();
+  });
+});
+
+describe("where the extension runs", () => {
+  it("knows which manifest patterns cover a monitored origin", () => {
+    expect(patternCoversOrigin("http://127.0.0.1/*", "http://127.0.0.1:8080")).toBe(true);
+    expect(patternCoversOrigin("http://127.0.0.1/*", "http://127.0.0.2:8080")).toBe(false);
+    expect(patternCoversOrigin("http://127.0.0.1:8080/*", "http://127.0.0.1:8081")).toBe(false);
+    expect(patternCoversOrigin("https://*.gov.cn/*", "https://www.jiading.gov.cn")).toBe(true);
+    expect(patternCoversOrigin("https://*.gov.cn/*", "http://www.jiading.gov.cn")).toBe(false);
+    expect(patternCoversOrigin("https://*.gov.cn/*", "https://evilgov.cn")).toBe(false);
+    expect(patternCoversOrigin("https://www.a.gov.cn/xxgk/*", "https://www.a.gov.cn")).toBe(false);
+  });
+
+  it("asks the server only about pages of the monitored origins", () => {
+    const origins = ["http://127.0.0.1:8080"];
+    expect(onMonitoredSite("http://127.0.0.1:8080/xxgk/index.html", origins)).toBe(true);
+    expect(onMonitoredSite("http://127.0.0.1:8787/api/me", origins)).toBe(false);
+    expect(onMonitoredSite("http://127.0.0.2:8080/xxgk/index.html", origins)).toBe(false);
+    expect(onMonitoredSite("chrome-extension://x/popup.html", origins)).toBe(false);
+    expect(onMonitoredSite(undefined, origins)).toBe(false);
+  });
+
+  it("accepts only http(s) server URLs", () => {
+    expect(cleanServerUrl(" http://127.0.0.1:8787/ ")).toBe("http://127.0.0.1:8787");
+    expect(cleanServerUrl("https://gongkai.example.invalid/api-root//")).toBe("https://gongkai.example.invalid/api-root");
+    expect(cleanServerUrl("ftp://x.invalid")).toBeNull();
+    expect(cleanServerUrl("127.0.0.1:8787")).toBeNull();
+  });
+});
+
+describe("ApiClient against real servers", () => {
+  let server: RunningServer;
+  let other: http.Server;
+  let otherUrl: string;
+  let ids: string[];
+  let close: () => void;
+
+  beforeAll(async () => {
+    const seeded = seedStore([
+      {
+        kind: "broken-link", reason: "http-404", severity: "high", columnId: "zcwj", pageUrl: "http://site.invalid/a.html",
+        targetUrl: "http://site.invalid/x.pdf", linkText: "附件", message: "断链。", maintainer: maintainers[DEPT_OFFICE], evidence: {},
+      },
+    ]);
+    ids = seeded.ids;
+    close = () => seeded.store.close();
+    server = await startServer({ store: seeded.store, tokens: Object.values(TOKENS), port: 0 });
+    other = http.createServer((req, res) => {
+      res.writeHead(req.url === "/api/me" ? 200 : 404, { "Content-Type": "text/html" });
+      res.end("<h1>some other service</h1>");
+    });
+    await new Promise<void>((r) => other.listen(0, "127.0.0.1", r));
+    otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await server.close();
+    other.close();
+    close();
+  });
+
+  const failure = async (p: Promise<unknown>): Promise<ApiErrorInfo> => {
+    try {
+      await p;
+    } catch (e) {
+      expect(e).toBeInstanceOf(ApiError);
+      return (e as ApiError).info;
+    }
+    throw new Error("expected a failure");
+  };
+
+  it("works with a good token", async () => {
+    const api = new ApiClient(server.url, TOKENS.officeMaintainer.token);
+    expect((await api.me()).user.name).toBe("张三");
+    expect((await api.pageFindings("http://site.invalid/a.html")).linkFindings).toHaveLength(1);
+    expect((await api.setState(ids[0], "acknowledged", "好")).finding.state).toBe("acknowledged");
+  });
+
+  it("tells apart a bad token, another department, an unknown id, an unreachable server and some other server", async () => {
+    expect(await failure(new ApiClient(server.url, "wrong-token-1234567").me())).toMatchObject({ kind: "unauthorized", status: 401 });
+    const law = await failure(new ApiClient(server.url, TOKENS.law.token).setState(ids[0], "open"));
+    expect(law).toMatchObject({ kind: "forbidden", status: 403 });
+    expect(errorText(zh, law, "x")).toContain(DEPT_LAW);
+    expect(await failure(new ApiClient(server.url, TOKENS.office.token).setState("0000000000000000", "open"))).toMatchObject({ kind: "not-found" });
+    const closed = await startServer({ store: seedStore([]).store, tokens: Object.values(TOKENS), port: 0 });
+    await closed.close();
+    const unreachable = await failure(new ApiClient(closed.url, TOKENS.office.token).me());
+    expect(unreachable.kind).toBe("unreachable");
+    expect(errorText(zh, unreachable, "x")).toContain(closed.url);
+    expect(await failure(new ApiClient(otherUrl, TOKENS.office.token).me())).toMatchObject({ kind: "not-gongkai", status: 200 });
+    expect(await failure(new ApiClient(otherUrl, TOKENS.office.token).mine())).toMatchObject({ kind: "not-gongkai", status: 404 });
+  });
+
+  it("recognises a server that refuses the extension's origin", async () => {
+    const fromElsewhere: typeof fetch = (url, init) => fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string>), Origin: "chrome-extension://abcdefghijklmnopabcdefghijklmnop" } });
+    const info = await failure(new ApiClient(server.url, TOKENS.office.token, fromElsewhere).me());
+    expect(info).toMatchObject({ kind: "forbidden-origin", status: 403 });
+    expect(errorText(zh, info, "abcdefghijklmnopabcdefghijklmnop")).toContain("--allow-origin chrome-extension://abcdefghijklmnopabcdefghijklmnop");
+  });
+});
