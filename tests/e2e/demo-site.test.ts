@@ -557,6 +557,42 @@ describe("demo site: charset, robots, trap", () => {
   });
 });
 
+describe("demo site: the opt-in javascript column", () => {
+  it("lists nothing in plain HTML, lists its items in Chromium from the JSON API, and holds its planted defect", async () => {
+    const js = await startDemoSite({ now: NOW, jsColumn: true });
+    const { chromium } = await import("playwright");
+    const browser = await chromium.launch({ executablePath: "/usr/bin/chromium" });
+    try {
+      const cfgCol = ConfigSchema.parse(js.config).columns.find((c) => c.javascript)!;
+      expect(cfgCol.url).toMatch(/\/gkmlpt\/index#\d+$/);
+      const col = js.manifest.columns.find((c) => c.id === cfgCol.id)!;
+      // Without a browser the list page holds no item links: a crawler reading only <a> tags sees an empty column.
+      const shell = await get(cfgCol.url);
+      expect(linksOf(shell.text, col.url).filter((l) => l.url?.includes("/gkmlpt/content/"))).toEqual([]);
+      const page = await browser.newPage();
+      const seen: string[] = [];
+      let url: string | undefined = cfgCol.url;
+      let pages = 0;
+      while (url) {
+        await page.goto(url);
+        await page.waitForSelector("#gkmlpt-list ul");
+        pages++;
+        seen.push(...(await page.$$eval("#gkmlpt-list li a", (as) => as.map((a) => (a as HTMLAnchorElement).href))));
+        url = await page.$eval("#gkmlpt-pager", (p) => (p.querySelector("a") as HTMLAnchorElement | null)?.href);
+      }
+      expect(pages).toBe(col.listPages);
+      expect(seen.length).toBe(col.items);
+      const planted = js.manifest.planted.find((p) => p.columnId === col.id)!;
+      expect(seen.map((u) => normalizeUrl(u))).toContain(planted.pageUrl);
+      expect((await get(planted.targetUrl!)).status).toBe(404);
+      for (const u of seen.slice(0, 3)) expect((await get(u)).status).toBe(200);
+    } finally {
+      await browser.close();
+      await js.close();
+    }
+  });
+});
+
 describe("demo site: counters, overrides, big sites, determinism", () => {
   it("records every request per host, tracks in-flight maxima, and overrides resources until restored", async () => {
     site.resetCounters();
