@@ -285,7 +285,7 @@ export const misfiled: Detector = {
         members.push({ walk: w, item, record, key });
         if (!docs.has(key)) {
           const title = itemTitle(record, item);
-          docs.set(key, `${title} ${title} ${record.bodyText.slice(0, 2000)}`);
+          docs.set(key, `${title} ${title} ${record.bodyText.slice(0, 1000)}`);
         }
       }
     const corpus = buildCorpus(docs);

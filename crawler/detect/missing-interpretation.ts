@@ -22,6 +22,7 @@ const MEDIA_TAGS = new Set<LinkRecord["tag"]>(["video", "audio", "source", "embe
 
 interface Interpretation {
   url?: string;
+  docNumbers: DocNumber[];
   /** Title and body, squashed, for "names the document". */
   text: string;
   links: Set<string>;
@@ -86,9 +87,11 @@ function buildModel(data: CrawlData, ctx: DetectContext): Model {
       interpretationUrls.add(key);
       if (record) interpretationUrls.add(urlKey(record.finalUrl));
       const title = titleOf(record, item);
-      const text = squash([item.title, title, record?.bodyText ?? ""].join("\n"));
+      // The opening of an interpretation names what it interprets; the whole of a long one would name everything.
+      const text = squash([item.title, title, (record?.bodyText ?? "").slice(0, 5000)].join("\n"));
       const links = new Set((record?.links ?? []).map((l) => l.url).filter((u): u is string => !!u).map(urlKey));
-      interpretations.push({ url: key, text, links, diverse: isDiverse([item.title, title].join(" "), record?.links ?? []), title });
+      const docNumbers = findDocNumbers(text);
+      interpretations.push({ url: key, docNumbers, text, links, diverse: isDiverse([item.title, title].join(" "), record?.links ?? []), title });
     }
   }
 
@@ -136,7 +139,7 @@ function findInterpretations(doc: PolicyDoc, model: Model): Match[] {
   for (const i of model.interpretations) {
     if ([...urls].some((u) => i.links.has(u))) out.push({ how: "links-to-document", by: i.url ?? i.title, diverse: i.diverse });
     else if (names.some((n) => i.text.includes(n))) out.push({ how: "names-document", by: i.url ?? i.title, diverse: i.diverse });
-    else if (doc.docNumber && findDocNumbers(i.text).some((d) => sameDocNumber(d, doc.docNumber!)))
+    else if (doc.docNumber && i.docNumbers.some((d) => sameDocNumber(d, doc.docNumber!)))
       out.push({ how: "names-document-number", by: i.url ?? i.title, diverse: i.diverse });
   }
   for (const l of doc.record.links) {

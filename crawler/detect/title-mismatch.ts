@@ -11,6 +11,8 @@ import { clip, tidy } from "./lib/text.js";
 
 /** Words that make a year in a title name a particular document. */
 const DOC_WORDS = /年报|年度报告|报告|预算|决算|计划|总结|规划|要点|方案|公报|统计|目录|清单|名单|考核|评估/;
+/** Cheap first look: only texts with a year or a 号 can promise a particular document. */
+const MAY_PROMISE = /\d{4}|[0-9０-９]\s*号|[〇○零一二三四五六七八九]{4}/;
 const GENERIC_TEXT = /^(?:更多|更多>+|详情|详细|查看|点击查看|查看详情|阅读全文|全文|下载|附件|>>|»|more|\.\.\.|…+)$/i;
 
 const CN_DIGIT: Record<string, string> = { "〇": "0", "○": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9" };
@@ -50,7 +52,12 @@ export const titleMismatch: Detector = {
   name: "title-mismatch",
   detect(data: CrawlData, _ctx: DetectContext): FindingDraft[] {
     const pages = new PageIndex(data.pages);
+    const views = new Map<string, TargetView | undefined>();
     const targetView = (url: string): TargetView | undefined => {
+      if (!views.has(url)) views.set(url, readTarget(url));
+      return views.get(url);
+    };
+    const readTarget = (url: string): TargetView | undefined => {
       const check = data.checks.get(url);
       if (check && check.outcome !== "ok") return undefined; // broken or otherwise wrong: reported elsewhere
       const record = pages.record(url);
@@ -63,26 +70,34 @@ export const titleMismatch: Detector = {
       return { titles, docNumbers };
     };
 
+    // The same link texts recur on every page of a site (menus, lists): read each once.
+    const promises = new Map<string, Promise | undefined>();
+    const promiseCached = (text: string): Promise | undefined => {
+      if (!promises.has(text)) promises.set(text, MAY_PROMISE.test(text) ? promiseOf(text) : undefined);
+      return promises.get(text);
+    };
+
     const out: FindingDraft[] = [];
     for (const page of data.pages) {
       const record = page.record;
       if (record.status < 200 || record.status >= 300) continue;
-      const col = ownerColumn(page, data);
-      if (!col) continue;
       const seen = new Set<string>();
+      const pageKey = urlKey(record.url);
+      const finalKey = urlKey(record.finalUrl);
       for (const link of record.links) {
         if (!isDocumentLink(link)) continue;
-        const target = link.url!;
-        const pageKey = urlKey(record.url);
-        if (target === pageKey || target === urlKey(record.finalUrl)) continue;
-        const promise = promiseOf(link.text);
+        const promise = promiseCached(link.text);
         if (!promise) continue;
+        const target = link.url!;
+        if (target === pageKey || target === finalKey) continue;
         if (seen.has(`${target}\u0000${link.text}`)) continue;
         seen.add(`${target}\u0000${link.text}`);
         const view = targetView(target);
         if (!view) continue;
         const conflict = compare(promise, view);
         if (!conflict) continue;
+        const col = ownerColumn(page, data);
+        if (!col) continue;
         out.push(
           draft({
             kind: "wrong-link",

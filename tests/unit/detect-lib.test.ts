@@ -138,5 +138,7 @@ describe("column names", () => {
     expect(topicOfName("办事指南")).toBe("guide");
     expect(topicOfName("政府信息公开")).toBeUndefined();
     expect(topicOfName("首页")).toBeUndefined();
+    expect(topicOfName("行政许可")).toBeUndefined(); // a service column as often as a 双公示 one: no opinion
+    expect(topicOfName("行政许可信息公示")).toBe("enforcement");
   });
 });

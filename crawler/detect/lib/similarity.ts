@@ -13,6 +13,9 @@ export interface Corpus {
  * Vectors for documents given as key → text. Bigrams in more than half of all documents are template text
  * (site name, 发布时间, 索引号 …) and carry no topic: they are dropped.
  */
+/** Terms kept per document: its strongest ones. Keeps memory flat on sites of tens of thousands of items. */
+const MAX_TERMS = 80;
+
 export function buildCorpus(docs: Map<string, string>): Corpus {
   const tfs = new Map<string, Map<string, number>>();
   const df = new Map<string, number>();
@@ -25,16 +28,17 @@ export function buildCorpus(docs: Map<string, string>): Corpus {
   const n = docs.size;
   const vectors = new Map<string, Vec>();
   for (const [key, tf] of tfs) {
-    const v: Vec = new Map();
-    let norm = 0;
+    const weighted: [string, number][] = [];
     for (const [g, c] of tf) {
       const d = df.get(g) ?? 1;
       if (n >= 6 && d / n > 0.5) continue;
       const w = (1 + Math.log(c)) * Math.log((n + 1) / d);
-      if (w <= 0) continue;
-      v.set(g, w);
-      norm += w * w;
+      if (w > 0) weighted.push([g, w]);
     }
+    if (weighted.length > MAX_TERMS) weighted.sort((a, b) => b[1] - a[1]).length = MAX_TERMS;
+    const v: Vec = new Map(weighted);
+    let norm = 0;
+    for (const [, w] of weighted) norm += w * w;
     norm = Math.sqrt(norm);
     if (norm > 0) for (const [g, w] of v) v.set(g, w / norm);
     vectors.set(key, v);
