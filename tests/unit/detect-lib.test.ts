@@ -63,6 +63,12 @@ describe("dates as pages write them", () => {
     expect(publishedDate(typo, undefined, "2025-06-15")?.date).toBe("2024-01-05");
   });
 
+  it("reads metadata labels written with odd and full-width spacing, as GBK pages carry them", () => {
+    const r = page("/gbk.html", { charset: "gbk", metadata: { "发 布 日 期：": "２０２４年０３月１５日", "更　新　时　间": "2024年4月1日" } });
+    expect(publishedDate(r, undefined, "2025-06-15")).toMatchObject({ date: "2024-03-15", label: "发布日期" });
+    expect(lastUpdateDate(r, undefined, "2025-06-15")).toMatchObject({ date: "2024-04-01", label: "更新时间" });
+  });
+
   it("reads labelled dates from the body when there is no metadata table", () => {
     const r = page("/g.html", { bodyText: "事项名称：食品经营许可 …… 最后更新：2023年7月4日 浏览次数：12" });
     expect(lastUpdateDate(r, undefined, "2025-06-15")).toMatchObject({ date: "2023-07-04", source: "body", label: "最后更新" });

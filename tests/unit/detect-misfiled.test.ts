@@ -52,7 +52,7 @@ describe("misfiled: label mismatches", () => {
   });
 
   it("reports a ColumnName meta tag or a 所属栏目 field naming another column (metadata-mismatch)", () => {
-    const byMeta: ItemInput = { path: "/m/1.html", title: "关于印发某办法的通知", record: { meta: { columnname: "政策文件" }, bodyText: NEWS[1].record!.bodyText } };
+    const byMeta: ItemInput = { path: "/m/1.html", title: "关于印发某办法的通知", record: { meta: { ColumnName: "政府信息公开>政策文件" }, bodyText: NEWS[1].record!.bodyText } };
     const byTable: ItemInput = { path: "/m/2.html", title: "某公告", record: { metadata: { "所属栏目": "政府信息公开/通知公告" }, bodyText: "某公告正文。特此公告。" } };
     const found = run(site({ gzdt: [byMeta], zcwj: [byTable] }));
     expect(found.map((f) => [f.columnId, f.reason, f.pageUrl])).toEqual([
