@@ -1,6 +1,6 @@
 // Looking things up in a crawl: pages by URL, a column's effective thresholds, which column owns a page, and what
 // topic a column name (or a breadcrumb crumb) stands for.
-import { DEFAULT_UPDATE_WITHIN_DAYS, type Column, type ColumnType, type Maintainer } from "../../../shared/schema.js";
+import { DEFAULT_UPDATE_WITHIN_DAYS, type Column, type ColumnType } from "../../../shared/schema.js";
 import { normalizeUrl } from "../../../shared/url.js";
 import type { CrawlData, CrawledPage, PageRecord, PageRole } from "../../types.js";
 import { squash } from "./text.js";
@@ -44,10 +44,6 @@ export function settingsFor(column: Column): ColumnSettings {
 /** Column types walked as a list of items. */
 export function isListColumn(column: Column): boolean {
   return column.type !== "page" && column.type !== "other";
-}
-
-export function maintainerOf(column: Column): Maintainer {
-  return column.maintainer;
 }
 
 /** Normalise a URL for comparison; falls back to the string itself when it does not parse. */
