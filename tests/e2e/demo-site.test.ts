@@ -176,9 +176,9 @@ describe("demo site: shape and config", () => {
     expect(m.paths().length).toBeGreaterThan(300);
   });
 
-  it("every link on every page is in the manifest: healthy, planted, flaky, robots-disallowed, trap or must-not-report", () => {
+  it.each([false, true])("every link on every page is in the manifest: healthy, planted, flaky, robots-disallowed, trap or must-not-report (jsColumn: %s)", (jsColumn) => {
     const base = "http://127.0.0.1:8080/";
-    const m = generateSite({ now: NOW, baseUrl: base, externalBaseUrl: "http://127.0.0.2:8081/" });
+    const m = generateSite({ now: NOW, baseUrl: base, externalBaseUrl: "http://127.0.0.2:8081/", jsColumn });
     const man = m.manifest;
     const known = new Set<string>([
       ...man.healthyTargets,
