@@ -175,7 +175,7 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
       }),
     );
     const walk = await walker.run();
-    checker.walkFinished();
+    checker.walkFinished(walk.trappedPaths);
     await checker.idle();
     progress.tick(true);
 

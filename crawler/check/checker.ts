@@ -12,6 +12,7 @@ import { hostKey } from "../../shared/url.js";
 import type { Fetcher, FetchOutcome } from "../crawl/fetcher.js";
 import { PRIORITY } from "../crawl/limiter.js";
 import { parseRetryAfter } from "../crawl/retry.js";
+import { pathKey } from "../crawl/trap.js";
 import { classify, contentLengthOf, headerValue, isHtmlContentType, type PageFacts } from "./classify.js";
 import type { PageTextExtractor, ProbeCache } from "./probe.js";
 
@@ -27,8 +28,16 @@ export interface LinkRef {
   fresh: boolean;
 }
 
+/** Fetches a same-site page the way the walk does (shared with it: one request serves both). */
+export type SitePageFetch = (url: string) => Promise<LinkCheck>;
+
 export interface CheckerOptions {
   fetcher: Fetcher;
+  /**
+   * Same-site pages are fetched through the walk's own page fetch, so a page the walk will need later is not
+   * requested twice and its conditional request and page record are shared. Set by the walk.
+   */
+  sitePage?: SitePageFetch;
   probes: ProbeCache;
   extract: PageTextExtractor;
   concurrency: number;
@@ -90,6 +99,11 @@ export class LinkChecker {
   private readonly maxGetBytes: number;
   private readonly maxActive: number;
 
+  /** Set once the walk exists (the walk and the checker refer to each other). */
+  setSitePageFetch(f: SitePageFetch): void {
+    this.o.sitePage = f;
+  }
+
   constructor(private readonly o: CheckerOptions) {
     this.maxGetBytes = o.maxGetBytes ?? 512 * 1024;
     this.maxActive = o.maxActive ?? Math.max(16, o.concurrency * 8);
@@ -126,7 +140,9 @@ export class LinkChecker {
       if (this.walkDone) this.settleMaybeSkip(url, entry);
       return;
     }
-    if (ref.sameSite && !entry.headFirst && !this.walkDone) {
+    // Same-site URLs with a query wait for the end of the walk: by then the walk knows which paths are traps
+    // (a calendar's thousand days) and has fetched the list pages it needed anyway.
+    if (ref.sameSite && !entry.headFirst && !this.walkDone && url.includes("?")) {
       entry.state = State.Deferred;
       return;
     }
@@ -146,12 +162,17 @@ export class LinkChecker {
     return this.checks.has(url);
   }
 
-  /** The walk is over: same-site links it did not fetch are checked now; reuse decisions are final now. */
-  walkFinished(): void {
+  /**
+   * The walk is over: same-site links it did not fetch are checked now; reuse decisions are final now. Links into
+   * a path the walk found to be a crawler trap (a calendar's thousand days) are not checked one by one: the trap
+   * pages that were fetched stand for them.
+   */
+  walkFinished(trappedPaths: ReadonlySet<string> = new Set()): void {
     this.walkDone = true;
     for (const [url, e] of this.entries) {
       if (e.state === State.Deferred) {
         if (this.checks.has(url)) e.state = State.Done;
+        else if (trappedPaths.has(pathKey(url))) this.finish(url, e, { ...this.skipped(url, "not-checked"), error: "crawler trap" });
         else this.enqueue(url);
       } else if (e.state === State.MaybeSkip) this.settleMaybeSkip(url, e);
     }
@@ -277,6 +298,7 @@ export class LinkChecker {
   /** Check one URL: HEAD or GET as the link calls for, GET again when HEAD is refused or fails. */
   private async checkOne(url: string, e: Entry): Promise<LinkCheck> {
     const f = this.o.fetcher;
+    if (e.sameSite && !e.headFirst && this.o.sitePage) return this.o.sitePage(url);
     if (e.headFirst && !e.wantsGet) {
       const head = await f.fetch(url, { method: "HEAD", priority: PRIORITY.check, retries: 0 });
       const fallback = this.needsGet(head, e);

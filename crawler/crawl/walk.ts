@@ -15,7 +15,7 @@ import { classifyHref, hostKey, normalizeUrl } from "../../shared/url.js";
 import type { ColumnWalk, CrawledPage, LinkCheck, ListItem, PageRecord, PageRole } from "../types.js";
 import type { PageCacheEntry } from "../store/types.js";
 import type { Fetcher } from "./fetcher.js";
-import { PRIORITY } from "./limiter.js";
+import { PRIORITY, type Priority } from "./limiter.js";
 import { BarrenPagination, TrapGuard } from "./trap.js";
 import { classify, headerValue, isHtmlContentType } from "../check/classify.js";
 import type { LinkChecker } from "../check/checker.js";
@@ -56,6 +56,8 @@ export interface WalkResult {
   cacheEntries: PageCacheEntry[];
   /** Pages answered 304 (unchanged since the last crawl). */
   unchanged: number;
+  /** Paths (URL without query) found to be crawler traps. */
+  trappedPaths: Set<string>;
 }
 
 interface PageResult {
@@ -112,8 +114,24 @@ export class ColumnWalker {
   private renderer?: Promise<JsRenderer>;
   private readonly maxPages: number;
 
+  private walkDone = false;
+
   constructor(private readonly o: WalkOptions) {
     this.maxPages = o.config.crawl.maxPagesPerColumn;
+    o.checker.setSitePageFetch((url) => this.fetchForCheck(url));
+  }
+
+  /**
+   * A link check of a same-site page: the same fetch the walk makes, shared with it, so a page a column lists later
+   * is not requested again. Once the walk is over nothing will need the record, so it is not kept.
+   */
+  private async fetchForCheck(url: string): Promise<LinkCheck> {
+    const known = this.fetches.get(url);
+    if (known) return (await known).check;
+    if (this.walkDone) return (await this.fetchHtml(url, PRIORITY.check)).check;
+    const p = this.fetchHtml(url, PRIORITY.check);
+    this.fetches.set(url, p);
+    return (await p).check;
   }
 
   isSiteUrl(url: string): boolean {
@@ -130,12 +148,16 @@ export class ColumnWalker {
     this.pump();
     if (this.busy === 0 && this.listJobs.length === 0 && this.itemJobs.length === 0) this.done();
     await finished;
+    this.walkDone = true;
+    // Pages fetched only as link checks are not needed any more: let their records go.
+    for (const url of [...this.fetches.keys()]) if (!this.pages.has(url)) this.fetches.delete(url);
     if (this.renderer) await (await this.renderer.catch(() => undefined))?.close().catch(() => undefined);
     for (const s of states) {
       s.walk.listPages.sort((a, b) => (s.listOrder.get(a) ?? 0) - (s.listOrder.get(b) ?? 0));
       s.walk.items = [...s.itemUrls.values()];
     }
-    return { pages: this.pages, columns: states.map((s) => s.walk), cacheEntries: this.cacheEntries, unchanged: this.unchanged };
+    const trappedPaths = new Set(states.flatMap((s) => [...s.guard.trapped]));
+    return { pages: this.pages, columns: states.map((s) => s.walk), cacheEntries: this.cacheEntries, unchanged: this.unchanged, trappedPaths };
   }
 
   private columnState(column: Column): ColumnState {
@@ -305,13 +327,13 @@ export class ColumnWalker {
     return { record: record && check.outcome === "ok" ? record : undefined, check, unchanged: false };
   }
 
-  private async fetchHtml(url: string): Promise<PageResult> {
+  private async fetchHtml(url: string, priority: Priority = PRIORITY.walk): Promise<PageResult> {
     const o = this.o;
     const maxBody = o.config.crawl.maxBodyBytes;
     const cached = o.cached?.(url);
     const out = await o.fetcher.fetch(url, {
       method: "GET",
-      priority: PRIORITY.walk,
+      priority,
       conditional: cached ? { etag: cached.etag, lastModified: cached.lastModified } : undefined,
       bodyLimit: (status, headers) => {
         const ct = headerValue(headers, "content-type");
