@@ -44,6 +44,21 @@ export function elementTarget(e: Element, base: string = e.baseURI): string | nu
   return raw === null ? null : normalizeUrl(raw, base);
 }
 
+const HREF_TAGS = new Set(["A", "AREA", "LINK"]);
+const SRC_TAGS = new Set(["IMG", "IFRAME", "FRAME", "EMBED", "SOURCE", "VIDEO", "AUDIO", "SCRIPT"]);
+
+/** The element's URL as the browser resolved it (a string property), or undefined (e.g. SVG links). */
+function resolvedProperty(e: Element): string | undefined {
+  const value = HREF_TAGS.has(e.tagName)
+    ? (e as HTMLAnchorElement).href
+    : SRC_TAGS.has(e.tagName)
+      ? (e as HTMLImageElement).src
+      : e.tagName === "OBJECT"
+        ? (e as HTMLObjectElement).data
+        : undefined;
+  return typeof value === "string" ? value : undefined;
+}
+
 interface Mark {
   findings: ApiFinding[];
   marker?: HTMLElement;
@@ -101,7 +116,12 @@ export class PageMarker {
   }
 
   private lookup(e: Element): ApiFinding[] | undefined {
-    // The document's base, not each element's: one parse of the href per link (base URI is the same for all).
+    // Fast path: the browser's own resolved URL (href/src property) is already in normal form when it has no
+    // percent-escapes, no fragment and no empty query — the common case, one native call and one Map lookup.
+    const resolved = resolvedProperty(e);
+    if (resolved !== undefined && resolved.indexOf("%") === -1 && resolved.indexOf("#") === -1 && !resolved.endsWith("?"))
+      return this.index.get(resolved);
+    // Otherwise normalise the attribute as written, exactly as the crawler did (escapes, GBK pages' queries …).
     const key = elementTarget(e, this.doc.baseURI);
     return key ? this.index.get(key) : undefined;
   }

@@ -1,7 +1,7 @@
 // Shared by the extension tests: a fresh build of the extension, Debian's Chromium with it loaded, and a tiny
 // loopback website whose pages the findings point at.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -29,7 +29,11 @@ export function ensureExtensionBuilt(): void {
     statSync(path.resolve("shared/url.ts")).mtimeMs,
     statSync(path.resolve("crawler/serve/api-types.ts")).mtimeMs,
   );
-  if (existsSync(manifest) && statSync(manifest).mtimeMs > sources) return;
+  // Reused only when newer than its sources and built for the loopback site (not for some other site's origins).
+  if (existsSync(manifest) && statSync(manifest).mtimeMs > sources) {
+    const built = JSON.parse(readFileSync(manifest, "utf8")) as { content_scripts?: { matches?: string[] }[] };
+    if (built.content_scripts?.[0]?.matches?.includes("http://127.0.0.1/*")) return;
+  }
   execFileSync("npm", ["run", "build:extension"], { stdio: "inherit", env: { ...process.env, PLASMO_PUBLIC_SITE_ORIGINS: "" } });
 }
 

@@ -210,3 +210,18 @@ describe("ApiClient against real servers", () => {
     expect(errorText(zh, info, "abcdefghijklmnopabcdefghijklmnop")).toContain("--allow-origin chrome-extension://abcdefghijklmnopabcdefghijklmnop");
   });
 });
+
+describe("build-time site origins (PLASMO_PUBLIC_SITE_ORIGINS)", () => {
+  it("turns origins into match patterns and refuses anything else, naming it", async () => {
+    const { sitePatterns, applySitePatterns } = await import("../../extension/scripts/site-origins.mjs");
+    expect(sitePatterns(" https://www.jiading.gov.cn, http://127.0.0.1:8080/ ,https://www.jiading.gov.cn")).toEqual([
+      "https://www.jiading.gov.cn/*",
+      "http://127.0.0.1:8080/*",
+    ]);
+    for (const bad of ["ftp://x.invalid", "https://a.gov.cn/xxgk/", "www.a.gov.cn", "https://a.gov.cn/?q=1"])
+      expect(() => sitePatterns(bad)).toThrow(bad);
+    const manifest = applySitePatterns({ content_scripts: [{ matches: ["http://127.0.0.1/*"], js: ["x.js"] }] }, ["https://www.jiading.gov.cn/*"]);
+    expect(manifest.content_scripts![0].matches).toEqual(["https://www.jiading.gov.cn/*"]);
+    expect(manifest.host_permissions).toContain("https://www.jiading.gov.cn/*");
+  });
+});
