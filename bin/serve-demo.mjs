@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-// `node bin/serve-demo.mjs [--port N] [--external-port N] [--size demo|N] [--latency MS] [--now ISO] [--config FILE]`:
+// `node bin/serve-demo.mjs [--port N] [--external-port N] [--size demo|N] [--latency MS] [--now ISO] [--js-column] [--config FILE]`:
 // serve the demo site (127.0.0.1) and its "other website" (127.0.0.2) until Ctrl-C, and print their URLs.
+// --js-column adds the 重大行政决策 column whose list only a browser (or a reader of its JSON API) sees.
 import { register } from "tsx/esm/api";
 register();
 const { startDemoSite } = await import("../tests/fixtures/demo-site/server.ts");
 
 const args = process.argv.slice(2);
-const usage = "用法 usage: node bin/serve-demo.mjs [--port N] [--external-port N] [--size demo|N] [--latency MS] [--now ISO-DATE] [--config FILE]";
+const usage =
+  "用法 usage: node bin/serve-demo.mjs [--port N] [--external-port N] [--size demo|N] [--latency MS] [--now ISO-DATE] [--js-column] [--config FILE]";
 const opts = {};
 let configFile;
 for (let i = 0; i < args.length; i++) {
@@ -32,7 +34,8 @@ for (let i = 0; i < args.length; i++) {
   } else if (a === "--now") {
     opts.now = new Date(need());
     if (Number.isNaN(opts.now.getTime())) fail(`--now: 不是有效日期 not a valid date: ${v}`);
-  } else if (a === "--config") configFile = need();
+  } else if (a === "--js-column") opts.jsColumn = true;
+  else if (a === "--config") configFile = need();
   else fail(`未知参数 unknown argument: ${a}`);
 }
 
