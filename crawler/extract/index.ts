@@ -10,8 +10,8 @@ import { extractListItems } from "./list.js";
 import { baseUrlOf, extractLinks } from "./links.js";
 import { extractBreadcrumb, extractMetadata, extractMetaTags } from "./metadata.js";
 import { extractPagination } from "./pagination.js";
-import { isChromeElement, scanDocument } from "./scan.js";
-import { collapse, textOf } from "./text.js";
+import { BODY_TOKENS, HEADING_TOKENS, isChromeElement, scanOf, type ScanResult } from "./scan.js";
+import { INVISIBLE, collapse, textOf, walkTree } from "./text.js";
 
 export { decodeBody, isHtmlContentType, looksLikeHtml, charsetFromMeta, charsetFromContentType } from "./decode.js";
 export { parseDate, findDates, dateFromUrl } from "./dates.js";
@@ -39,50 +39,38 @@ export function loadHtml(html: string): CheerioAPI {
   return cheerio.load(html, { xml: { xmlMode: false, decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: false } });
 }
 
-/** Containers that hold an article's body on common CMSs, most specific first. */
-const BODY_SELECTORS = [
-  ".TRS_Editor", "#UCAP-CONTENT", ".TRS_UEDITOR", ".pages_content", "#zoom", ".zoom", "#Zoom", ".article-content",
-  ".article_content", ".articleContent", "#articleContent", ".art_con", ".arc_content", ".news_content", ".newsContent",
-  ".detail-content", ".detail_content", ".xxgk_content", ".wzy_content", "#content", ".content", "article", "main",
-];
-
-/** Class words of containers that are an article's main heading. */
-const HEADING_SELECTORS = [
-  ".article-title", ".article_title", ".articleTitle", ".art_title", ".detail-title", ".detail_title", ".news_title",
-  ".news-title", ".content-title", ".content_title", ".xxgk_title", "#title", ".title", ".tit", ".bt",
-];
-
-function firstText($: CheerioAPI, selectors: string[], min: number, reject?: (el: Element) => boolean): string | undefined {
-  for (const sel of selectors) {
-    let found: string | undefined;
-    $(sel).each((_, n) => {
-      const el = n as Element;
-      if (reject?.(el)) return;
-      const t = collapse(textOf(el, 2000));
-      if (t.length >= min && t.length <= 300) {
-        found = t;
-        return false;
-      }
-      return;
-    });
-    if (found) return found;
-  }
-  return undefined;
-}
-
 function inChrome(el: Element): boolean {
   for (let n: AnyNode | null = el; n && n.type === "tag"; n = n.parent) if (isChromeElement(n as Element)) return true;
   return false;
 }
 
-function mainBodyText($: CheerioAPI): string {
-  for (const sel of BODY_SELECTORS) {
-    const nodes = $(sel).toArray() as Element[];
+function classTokens(el: Element): string[] {
+  return `${el.attribs.class ?? ""} ${el.attribs.id ?? ""}`.split(/\s+/).filter(Boolean);
+}
+
+/** The first element (in token priority, then document order) whose text fits a heading. */
+function headingFrom(candidates: Element[], tokens: string[], min: number): string | undefined {
+  for (const token of tokens) {
+    for (const el of candidates) {
+      if (!classTokens(el).includes(token) || inChrome(el)) continue;
+      const t = collapse(textOf(el, 2000));
+      if (t.length >= min && t.length <= 300) return t;
+    }
+  }
+  return undefined;
+}
+
+function mainBodyText(scan: ScanResult, root: AnyNode): string {
+  // Known article containers, most specific first; several matches (split editors) are joined, nested ones once.
+  const boxes = scan.bodyBoxes;
+  for (const token of [...BODY_TOKENS, "article", "main"]) {
+    const nodes = boxes.filter((el) => (token === "article" || token === "main" ? el.name === token : classTokens(el).includes(token)));
     if (!nodes.length) continue;
-    // Several matches (TRS pages with split editors): join them; skip matches nested in an earlier match.
     let text = "";
+    const taken: Element[] = [];
     for (const el of nodes) {
-      if (inChrome(el)) continue;
+      if (inChrome(el) || taken.some((t) => contains(t, el))) continue;
+      taken.push(el);
       text += " " + textOf(el, BODY_TEXT_MAX * 2);
       if (text.length > BODY_TEXT_MAX * 2) break;
     }
@@ -90,30 +78,30 @@ function mainBodyText($: CheerioAPI): string {
     if (t.length >= 10) return t.slice(0, BODY_TEXT_MAX);
   }
   // No known container: the body without header, nav and footer.
-  const body = $("body")[0] ?? $.root()[0];
+  const body = scan.body ?? root;
   const parts: string[] = [];
   let len = 0;
-  const walk = (n: AnyNode) => {
-    if (len > BODY_TEXT_MAX * 2) return;
+  walkTree(body, (n) => {
+    if (len > BODY_TEXT_MAX * 2) return "stop";
     if (n.type === "text") {
       const d = (n as unknown as { data: string }).data;
       parts.push(d);
       len += d.length;
       return;
     }
-    if (n.type !== "tag" && n.type !== "root") return;
-    if (n.type === "tag") {
-      const el = n as Element;
-      if (isChromeElement(el) || el.name === "script" || el.name === "style" || el.name === "noscript" || el.name === "head") return;
-      parts.push(" ");
-      for (const c of el.children) walk(c);
-      parts.push(" ");
-      return;
-    }
-    for (const c of (n as unknown as { children: AnyNode[] }).children) walk(c);
-  };
-  walk(body as AnyNode);
+    if (n.type === "root") return;
+    if (n.type !== "tag") return false;
+    const el = n as Element;
+    if (isChromeElement(el) || INVISIBLE.has(el.name)) return false;
+    parts.push(" ");
+    return;
+  });
   return collapse(parts.join("")).slice(0, BODY_TEXT_MAX);
+}
+
+function contains(outer: Element, inner: AnyNode): boolean {
+  for (let n: AnyNode | null = inner; n; n = n.parent) if (n === outer) return true;
+  return false;
 }
 
 const PUBLISHED_LABELS = ["发布日期", "发布时间", "公开日期", "公开时间", "发文日期", "印发日期"];
@@ -154,21 +142,29 @@ export function extractPage(input: ExtractInput): PageRecord {
   const $ = loadHtml(html);
   const root = $.root()[0] as AnyNode;
 
-  const scan = scanDocument(root);
+  const scan = scanOf($);
   const meta = extractMetaTags($);
   const metadata = extractMetadata(scan.lines);
   const breadcrumb = extractBreadcrumb($, scan.crumbStarts);
-  const title = collapse($("title").first().text());
+  const title = collapse(scan.title);
 
   const base = baseUrlOf($, finalUrl);
-  const headingEl = firstText($, ["h1"], 2, (el) => inChrome(el) || !!el.attribs.class?.match(/logo/i));
+  let h1: string | undefined;
+  for (const el of scan.h1s) {
+    if (inChrome(el) || /logo/i.test(el.attribs.class ?? "")) continue;
+    const t = collapse(textOf(el, 2000));
+    if (t.length >= 2 && t.length <= 300 && t !== meta.sitename) {
+      h1 = t;
+      break;
+    }
+  }
   const heading =
     meta.articletitle ||
     metadata["标题"] ||
     metadata["文件名称"] ||
     metadata["信息名称"] ||
-    (headingEl && headingEl !== meta.sitename ? headingEl : undefined) ||
-    firstText($, HEADING_SELECTORS, 4, inChrome) ||
+    h1 ||
+    headingFrom(scan.headingBoxes, HEADING_TOKENS, 4) ||
     metadata["名称"] ||
     undefined;
 
@@ -193,7 +189,7 @@ export function extractPage(input: ExtractInput): PageRecord {
     breadcrumb,
     metadata,
     dates: {},
-    bodyText: mainBodyText($),
+    bodyText: mainBodyText(scan, root),
     anchors: scan.anchors,
     links,
     listItems,

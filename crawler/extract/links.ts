@@ -3,7 +3,8 @@ import type { CheerioAPI } from "cheerio";
 import type { AnyNode, Element } from "domhandler";
 import { classifyHref, fragmentOf, normalizeUrl, parseHttpUrl } from "../../shared/url.js";
 import type { LinkRecord, LinkTag } from "../types.js";
-import { collapse, textOf } from "./text.js";
+import { scanOf } from "./scan.js";
+import { collapse, textOf, walkTree } from "./text.js";
 
 /** File extensions that make a link a downloadable attachment (images are not attachments: they are images). */
 export const ATTACHMENT_EXTENSIONS = new Set([
@@ -66,7 +67,7 @@ export function isAttachmentUrl(href: string, base?: string): boolean {
 
 /** The base URL links resolve against: `<base href>` (itself resolved against the page) or the page URL. */
 export function baseUrlOf($: CheerioAPI, pageUrl: string): string {
-  const href = $("base[href]").first().attr("href");
+  const href = scanOf($).baseHref;
   if (href) {
     const u = parseHttpUrl(href, pageUrl);
     if (u) return u.toString();
@@ -108,13 +109,17 @@ function linkText(el: Element, tagName: string): string {
 }
 
 function findImg(nodes: AnyNode[]): Element | undefined {
-  for (const n of nodes) {
-    if (n.type === "tag" || n.type === "script" || n.type === "style") {
-      const e = n as Element;
-      if (e.name === "img") return e;
-      const inner = findImg(e.children);
-      if (inner) return inner;
-    }
+  let found: Element | undefined;
+  for (const start of nodes) {
+    walkTree(start, (n) => {
+      if (n.type !== "tag") return n.type === "root" ? undefined : false;
+      if ((n as Element).name === "img") {
+        found = n as Element;
+        return "stop";
+      }
+      return;
+    });
+    if (found) return found;
   }
   return undefined;
 }
@@ -128,26 +133,25 @@ export function extractLinks($: CheerioAPI, pageUrl: string, base = baseUrlOf($,
   const out: LinkRecord[] = [];
   // Navigation repeats the same hrefs in header, sidebar and footer: resolve each distinct href once.
   const resolved = new Map<string, LinkRecord>();
-  $(LINK_SELECTOR).each((_, node) => {
-    const el = node as Element;
+  for (const el of scanOf($).linkElements) {
     const name = el.name.toLowerCase();
     const spec = LINK_ATTRS[name];
-    if (!spec) return;
+    if (!spec) continue;
     const raw = el.attribs[spec.attr];
-    if (raw === undefined) return;
+    if (raw === undefined) continue;
     if (name === "link") {
       const rel = (el.attribs.rel ?? "").toLowerCase();
-      if (/\b(dns-prefetch|preconnect)\b/.test(rel)) return;
+      if (/\b(dns-prefetch|preconnect)\b/.test(rel)) continue;
     }
     const text = linkText(el, name);
     const known = resolved.get(raw);
     if (known) {
       out.push({ ...known, tag: spec.tag, text });
-      return;
+      continue;
     }
     const rec = linkRecord(raw, base, spec.tag, text);
     if (resolved.size < 50_000) resolved.set(raw, rec);
     out.push(rec);
-  });
+  }
   return out;
 }

@@ -6,8 +6,8 @@ import { classifyHref, normalizeUrl } from "../../shared/url.js";
 import type { ListItem } from "../types.js";
 import { dateFromUrl, findDatesWithIndex } from "./dates.js";
 import { baseUrlOf } from "./links.js";
-import { isChromeElement } from "./scan.js";
-import { collapse, textOf } from "./text.js";
+import { isChromeElement, scanOf } from "./scan.js";
+import { collapse, textOf, walkTree } from "./text.js";
 
 /** Class or id words of side widgets whose lists are not the column's (hot items, related, rankings). */
 const SIDE_WORDS =
@@ -97,6 +97,16 @@ function headedAsSideWidget(el: Element): boolean {
       const c = collapse(t);
       if (c && c.length <= 30 && SIDE_TITLES.test(c)) return true;
     }
+  }
+  return false;
+}
+
+const ARTICLE_BODY = /^(TRS_Editor|TRS_UEDITOR|UCAP-CONTENT|pages_content|zoom|article-content|article_content|articleContent)$/;
+
+function insideArticleBody(el: Element): boolean {
+  for (let n: Element | null = el; n; n = isElement(n.parent) ? n.parent : null) {
+    const words = `${n.attribs.class ?? ""} ${n.attribs.id ?? ""}`.split(/\s+/);
+    if (words.some((w) => ARTICLE_BODY.test(w))) return true;
   }
   return false;
 }
@@ -231,9 +241,19 @@ function contains(outer: Element, inner: AnyNode): boolean {
   return false;
 }
 
-function pickList($: CheerioAPI, base: string, notices: Element[], exclude: Element[], scope?: Element): Row[] {
-  const links = (scope ? $(scope).find("a") : $("a")).toArray().filter((n) => isElement(n) && hrefOk(n)) as Element[];
-  const candidates = collectCandidates(links, scope);
+function anchorsIn(el: Element): Element[] {
+  const out: Element[] = [];
+  walkTree(el, (n) => {
+    if (n.type !== "tag") return false;
+    if ((n as Element).name === "a") out.push(n as Element);
+    return;
+  });
+  return out;
+}
+
+function pickList($: CheerioAPI, base: string, notices: Element[], exclude: Element[]): Row[] {
+  const links = scanOf($).anchorElements.filter(hrefOk);
+  const candidates = collectCandidates(links, undefined);
   // Dated lists outside site chrome and side widgets come first ("prefer containers with dates"); the rest compete
   // on score only when there is no such list.
   let best: { rows: Row[]; score: number; c: Candidate; tier: number } | undefined;
@@ -259,6 +279,8 @@ function pickList($: CheerioAPI, base: string, notices: Element[], exclude: Elem
     const mostlyDated = dated >= Math.max(1, rows.length / 2);
     const plausible = mostlyDated || (rows.length >= (bareLinks ? 3 : 2) && avgLen >= (bareLinks ? 8 : 6));
     if (!plausible) continue;
+    // Undated links in paragraphs or inside an article's body are references and attachments, not entries.
+    if (!mostlyDated && (c.rowTag === "p" || insideArticleBody(c.container))) continue;
     const ctx = insideChrome(c.container);
     // Header, nav, footer, <aside> and widgets titled 热点/相关/推荐 never hold the column's entries.
     if (ctx.chrome || ctx.aside || headedAsSideWidget(c.container)) continue;
@@ -291,7 +313,7 @@ function pickList($: CheerioAPI, base: string, notices: Element[], exclude: Elem
           const c: Candidate = { container: s, rowTag: best.c.rowTag, rows: new Map() };
           for (const r of elementChildren(s)) {
             if (r.name !== c.rowTag) continue;
-            const links = (r.name === "a" ? [r] : ($(r).find("a").toArray() as Element[])).filter(hrefOk);
+            const links = (r.name === "a" ? [r] : anchorsIn(r)).filter(hrefOk);
             if (links.length) c.rows.set(r, links);
           }
           all.push(...buildRows(c, base));
@@ -407,9 +429,10 @@ export function itemsFromJson(data: unknown, base: string): ListItem[] {
 
 function inlineJsonItems($: CheerioAPI, base: string): ListItem[] {
   let items: ListItem[] = [];
-  $("script:not([src])").each((_, node) => {
-    const code = textOfScript(node as Element);
-    if (code.length < 20 || code.length > 2_000_000 || !/["']?(title|url|bt|href)["']?\s*:/.test(code)) return;
+  for (const node of scanOf($).scripts) {
+    if (node.attribs.src !== undefined) continue;
+    const code = textOfScript(node);
+    if (code.length < 20 || code.length > 2_000_000 || !/["']?(title|url|bt|href)["']?\s*:/.test(code)) continue;
     const re = /(\[\s*\{[\s\S]*?\}\s*\])\s*[;,)\n]/g;
     let m: RegExpExecArray | null;
     while ((m = re.exec(code))) {
@@ -420,7 +443,7 @@ function inlineJsonItems($: CheerioAPI, base: string): ListItem[] {
         /* not JSON: script code */
       }
     }
-  });
+  }
   return items;
 }
 
@@ -430,11 +453,6 @@ function textOfScript(el: Element): string {
   return s;
 }
 
-/**
- * The entries of a column list page. Tries, in order: 大汉 Hanweb `<datastore>` records; the repeating structure
- * (li/tr/div/dl rows, one main link each, dates nearby) that scores best, outside header/nav/footer; simple inline
- * JSON arrays of {title, url, date}. Empty when the page holds no list.
- */
 export interface ListOptions {
   /** The raw HTML, when at hand (finds Hanweb records without walking the scripts). */
   html?: string;
@@ -444,6 +462,12 @@ export interface ListOptions {
   exclude?: Element[];
 }
 
+/**
+ * The entries of a column list page. Tries, in order: 大汉 Hanweb `<datastore>` records; the repeating structure
+ * (li/tr/div/dl rows, one main link each, dates nearby) that scores best, outside header/nav/footer and side
+ * widgets, dated lists first; simple inline JSON arrays of {title, url, date}. Empty when the page holds no list,
+ * or when a "暂无信息" notice stands where the list would be.
+ */
 export function extractListItems($: CheerioAPI, pageUrl: string, options: ListOptions = {}): ListItem[] {
   const base = baseUrlOf($, pageUrl);
   const html = options.html;
@@ -453,14 +477,15 @@ export function extractListItems($: CheerioAPI, pageUrl: string, options: ListOp
     if (hw.length) return hw;
   } else if (!html) {
     // No raw HTML given: Hanweb records live in script text.
-    const scripts = $("script").toArray() as Element[];
+    const scripts = scanOf($).scripts;
     const xml = scripts.map(textOfScript).filter((s) => /<datastore/i.test(s)).join("\n");
     if (xml) {
       const hw = hanwebItems(xml, base);
       if (hw.length) return hw;
     }
   }
-  const rows = pickList($, base, options.notices ?? [], options.exclude ?? []);
+  const scan = scanOf($);
+  const rows = pickList($, base, options.notices ?? scan.notices, options.exclude ?? scan.crumbStarts);
   if (rows.length) return toItems(rows);
   return inlineJsonItems($, base);
 }

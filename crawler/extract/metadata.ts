@@ -1,7 +1,8 @@
 // The metadata a disclosure item carries (索引号, 发文字号, 发布日期 …), its breadcrumb and its <meta> tags. Pure.
 import type { CheerioAPI } from "cheerio";
 import type { Element } from "domhandler";
-import { collapse, squeeze, textOf } from "./text.js";
+import { scanOf } from "./scan.js";
+import { collapse, squeeze, textOf, walkTree } from "./text.js";
 
 /**
  * Labels recognised in running text and in cells without a trailing colon. Table cells ending in a colon are
@@ -131,24 +132,18 @@ export function isKnownLabel(label: string): boolean {
 /** `<meta name|property|http-equiv=… content=…>` keyed by the lower-cased name; the first non-empty one wins. */
 export function extractMetaTags($: CheerioAPI): Record<string, string> {
   const out: Record<string, string> = {};
-  $("meta").each((_, node) => {
-    const a = (node as Element).attribs;
+  for (const node of scanOf($).metas) {
+    const a = node.attribs;
     const key = (a.name ?? a.property ?? a["http-equiv"] ?? a.itemprop ?? "").trim().toLowerCase();
     const content = a.content;
-    if (!key || content === undefined) return;
+    if (!key || content === undefined) continue;
     const v = collapse(content);
     if (v && !(key in out)) out[key] = v;
-  });
+  }
   return out;
 }
 
 // Breadcrumbs ---------------------------------------------------------------------------------------------------
-
-const CRUMB_SELECTOR = [
-  "crumb", "bread", "position", "location", "weizhi", "dqwz", "curpos", "current", "lujing", "daohang", "dangqian", "site-path", "pathbar",
-]
-  .flatMap((w) => [`[class*="${w}" i]`, `[id*="${w}" i]`])
-  .join(",");
 
 const CRUMB_PREFIX = /^.*?(当前位置|当前所在位置|您现在的位置|您当前的位置|您的位置|你的位置|现在的位置|所在位置|当前栏目|位置)\s*(是)?\s*[：:]?\s*/;
 const CRUMB_SEPARATOR = /\s*(?:>>|>|›|»|＞|→|▶|►|>|\/|\\|\s-{1,2}>?\s|\s[-—－]\s|\s*·\s*)\s*/;
@@ -163,16 +158,15 @@ function crumbParts(el: Element): string[] {
   if (parts.length < 2) {
     // Separators drawn as images or CSS: fall back to the link texts plus any text after the last link.
     const links: string[] = [];
-    const collect = (n: Element) => {
-      for (const c of n.children) {
-        if (c.type !== "tag") continue;
-        if (c.name === "a") {
-          const t = collapse(textOf(c));
-          if (t) links.push(t);
-        } else collect(c);
+    walkTree(el, (n) => {
+      if (n.type !== "tag") return false;
+      if ((n as Element).name === "a") {
+        const t = collapse(textOf(n));
+        if (t) links.push(t);
+        return false;
       }
-    };
-    collect(el);
+      return;
+    });
     if (links.length >= 2) {
       const tail = body.slice(body.lastIndexOf(links[links.length - 1]) + links[links.length - 1].length).trim();
       parts = tail ? [...links, tail] : links;
@@ -187,7 +181,7 @@ function crumbParts(el: Element): string[] {
  * The breadcrumb trail, home first. Looks at the block that holds a "当前位置：" text first, then at containers
  * whose class or id says breadcrumb/position/location. A generic last entry (正文, 详情) is dropped.
  */
-export function extractBreadcrumb($: CheerioAPI, crumbStarts: Element[] = []): string[] {
+export function extractBreadcrumb($: CheerioAPI, crumbStarts: Element[] = scanOf($).crumbStarts): string[] {
   for (const el of crumbStarts) {
     const parts = crumbParts(el);
     if (parts.length) return parts;
@@ -197,16 +191,10 @@ export function extractBreadcrumb($: CheerioAPI, crumbStarts: Element[] = []): s
       if (up.length) return up;
     }
   }
-  let found: string[] = [];
-  $(CRUMB_SELECTOR).each((_, node) => {
-    const el = node as Element;
-    if (el.name === "body" || el.name === "html" || el.name === "meta" || el.name === "link" || el.name === "script") return;
+  for (const el of scanOf($).crumbBoxes) {
+    if (el.name === "body" || el.name === "html" || el.name === "meta" || el.name === "link" || el.name === "script") continue;
     const parts = crumbParts(el);
-    if (parts.length) {
-      found = parts;
-      return false;
-    }
-    return;
-  });
-  return found;
+    if (parts.length) return parts;
+  }
+  return [];
 }

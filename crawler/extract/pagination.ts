@@ -4,6 +4,7 @@ import type { CheerioAPI } from "cheerio";
 import type { Element } from "domhandler";
 import { classifyHref, normalizeUrl, parseHttpUrl } from "../../shared/url.js";
 import { baseUrlOf } from "./links.js";
+import { scanOf } from "./scan.js";
 import { collapse, textOf } from "./text.js";
 
 /** No column has more list pages than this; a script claiming more is not believed beyond it. */
@@ -204,13 +205,11 @@ export function statedTotal(text: string): number | undefined {
 /** Text of the pager containers, for "共 N 页". */
 function pagerText($: CheerioAPI): string {
   let s = "";
-  $('[class*="page" i],[id*="page" i],[class*="fenye" i],[id*="fenye" i],[class*="pager" i]').each((_, n) => {
-    const el = n as Element;
-    if (el.name === "body" || el.name === "html") return;
+  for (const el of scanOf($).pagerBoxes) {
+    if (el.name === "body" || el.name === "html" || el.name === "script") continue;
     s += " " + collapse(textOf(el, 500));
-    if (s.length > 2000) return false;
-    return;
-  });
+    if (s.length > 2000) break;
+  }
   return s;
 }
 
@@ -224,18 +223,17 @@ function pagerLinks($: CheerioAPI, base: string): PagerLink[] {
   const found: PagerLink[] = [];
   const strongParents = new Set<Element>();
   const weak: { a: Element; text: string }[] = [];
-  $("a[href]").each((_, node) => {
-    const a = node as Element;
-    const href = a.attribs.href ?? "";
-    if (classifyHref(href) !== "http") return;
-    const text = collapse(textOf(a) || a.attribs.title || "");
-    if (!text || text.length > 12 || !PAGER_TEXT.test(text)) return;
+  for (const a of scanOf($).anchorElements) {
+    const href = a.attribs.href;
+    if (href === undefined || classifyHref(href) !== "http") continue;
+    const text = collapse(textOf(a, 40) || a.attribs.title || "");
+    if (!text || text.length > 12 || !PAGER_TEXT.test(text)) continue;
     if (STRONG_PAGER_TEXT.test(text)) {
       if (isElement(a.parent)) strongParents.add(a.parent);
       const url = normalizeUrl(href, base);
       if (url) found.push({ url, text });
     } else weak.push({ a, text });
-  });
+  }
   for (const { a, text } of weak) {
     if (!inPagerContainer(a) && !(isElement(a.parent) && strongParents.has(a.parent))) continue;
     const url = normalizeUrl(a.attribs.href ?? "", base);

@@ -31,30 +31,54 @@ function isElement(n: AnyNode): n is Element {
   return n.type === "tag" || n.type === "script" || n.type === "style";
 }
 
+/**
+ * Depth-first walk without recursion: hostile pages nest thousands of elements deep. `enter` returns false to skip
+ * a node's children, or "stop" to end the walk; `exit` runs after an element's children.
+ */
+export function walkTree(
+  root: AnyNode,
+  enter: (n: AnyNode) => boolean | "stop" | void,
+  exit?: (el: Element) => void,
+): void {
+  const stack: { n: AnyNode; out: boolean }[] = [{ n: root, out: false }];
+  while (stack.length) {
+    const top = stack.pop()!;
+    if (top.out) {
+      exit?.(top.n as Element);
+      continue;
+    }
+    const r = enter(top.n);
+    if (r === "stop") return;
+    if (r === false) continue;
+    const children = (top.n as unknown as { children?: AnyNode[] }).children;
+    if (!children) continue;
+    if (exit && isElement(top.n)) stack.push({ n: top.n, out: true });
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ n: children[i], out: false });
+  }
+}
+
 /** Visible text of a subtree; blocks and cells separated by a space. Not collapsed (callers collapse). */
 export function textOf(node: AnyNode, maxChars = Infinity): string {
   const parts: string[] = [];
   let len = 0;
-  const walk = (n: AnyNode): boolean => {
-    if (n.type === "text") {
-      const d = (n as unknown as { data: string }).data;
-      parts.push(d);
-      len += d.length;
-      return len < maxChars;
-    }
-    if (!isElement(n)) return true;
-    const name = n.name;
-    if (INVISIBLE.has(name)) return true;
-    const block = BLOCK.has(name) || CELL.has(name);
-    if (block) parts.push(" ");
-    if (name === "img") {
-      return true;
-    }
-    for (const c of n.children) if (!walk(c)) return false;
-    if (block) parts.push(" ");
-    return true;
-  };
-  walk(node);
+  walkTree(
+    node,
+    (n) => {
+      if (n.type === "text") {
+        const d = (n as unknown as { data: string }).data;
+        parts.push(d);
+        len += d.length;
+        return len < maxChars ? undefined : "stop";
+      }
+      if (!isElement(n)) return n.type === "root" ? undefined : false;
+      if (INVISIBLE.has(n.name)) return false;
+      if (BLOCK.has(n.name) || CELL.has(n.name)) parts.push(" ");
+      return undefined;
+    },
+    (el) => {
+      if (BLOCK.has(el.name) || CELL.has(el.name)) parts.push(" ");
+    },
+  );
   return parts.join("");
 }
 
