@@ -193,8 +193,10 @@ function contentRules(col: Column, record: PageRecord, item: ListItem): ContentV
   if (!topics.has("enforcement")) {
     const penaltyTitle = PENALTY_TITLE.test(titles) && !NOT_PENALTY_TITLE.test(titles);
     const bodyHits = PENALTY_BODY.map((re) => re.exec(body)?.[0]).filter((m): m is string => !!m);
+    // A news story about a case (典型案例, 以案释法) also speaks of 当事人 and 违法事实: only notices are judged by body.
     const penaltyBody =
-      (topics.has("notice") || topics.has("news")) &&
+      topics.has("notice") &&
+      !/案例|典型|曝光|以案|释法/.test(titles) &&
       bodyHits.length >= 4 &&
       bodyHits.includes("当事人") &&
       bodyHits.includes("违法事实") &&

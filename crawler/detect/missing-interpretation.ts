@@ -20,6 +20,20 @@ const DIVERSE_FORM = /图解|一图读懂|一图看懂|一图了解|一图速览
 const MEDIA_FILE = /\.(?:mp4|m3u8|flv|mov|webm|mp3|m4a|wav)(?:$|\?)/i;
 const MEDIA_TAGS = new Set<LinkRecord["tag"]>(["video", "audio", "source", "embed", "object"]);
 
+/**
+ * Documents that are not policies needing a 解读: relayed ones (转发: the issuer interprets), appointments, commendations,
+ * replies, lists and results.
+ */
+const NO_INTERPRETATION_NEEDED = /^(?:关于)?转发|任免|任职|免职|职务|表彰|表扬|批复|复函|名单|结果公示|公示结果/;
+
+function sameHost(a: string, b: string): boolean {
+  try {
+    return new URL(a).host === new URL(b).host;
+  } catch {
+    return false;
+  }
+}
+
 interface Interpretation {
   url?: string;
   docNumbers: DocNumber[];
@@ -109,7 +123,9 @@ function buildModel(data: CrawlData, ctx: DetectContext): Model {
       const title = titleOf(record, item);
       // Interpretations filed under 政策文件 are interpretations, and relayed documents (转发) are interpreted by
       // their issuer, not by the relaying body.
-      if (INTERPRETATION_LINK.test(squash(title)) || /^关于?转发|^转发/.test(squash(title))) continue;
+      if (INTERPRETATION_LINK.test(squash(title)) || NO_INTERPRETATION_NEEDED.test(squash(title))) continue;
+      // A document of another site listed here (a higher level's policy) is interpreted by its issuer.
+      if (!sameHost(record.finalUrl, walk.column.url)) continue;
       const published = publishedDate(record, item, today);
       if (!published) continue; // without a date we cannot say it is recent: stay quiet
       const dn = docNumberOf(record);

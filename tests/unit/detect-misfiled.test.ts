@@ -79,6 +79,7 @@ describe("misfiled: label mismatches", () => {
       ["gzdt", ["首页", "政府信息公开", "工作\u3000动态"]],
       ["gzdt", ["首页", "政府信息公开"]], // names nothing: no opinion
       ["gzdt", ["首页", "政府信息公开", "工作动态", "区市场监管局开展特种设备安全检查"]],
+      ["gzdt", ["首页", "走进嘉定", "领导活动"]],
     ];
     for (const [id, breadcrumb] of agree) {
       const item: ItemInput = { path: `/t/${breadcrumb.join("-")}.html`, title: "区市场监管局开展特种设备安全检查", record: { heading: "区市场监管局开展特种设备安全检查", breadcrumb, bodyText: NEWS[4].record!.bodyText } };
@@ -189,6 +190,12 @@ describe("misfiled: content mismatches", () => {
     expect(found).toHaveLength(1); // NOTICES holds a 公告送达 of a decision: not reported
     expect(found[0]).toMatchObject({ reason: "content-mismatch", severity: "low", columnId: "tzgg", pageUrl: abs(item.path), evidence: { rule: "penalty-decision", titleMatches: true } });
     expect(found[0].message).toContain("行政执法公示");
+  });
+
+  it("does not take a news story about a penalty case for a penalty decision", () => {
+    const { body } = penaltyDecision(7, "上海某某超市");
+    const story: ItemInput = { path: "/xxgk/gzdt/202506/t20250617_1.html", title: "食品安全典型案例：某超市销售过期食品被处罚", record: { breadcrumb: ["首页", "工作动态"], bodyText: `近日，区市场监管局公布一起典型案例。${body}` } };
+    expect(run(site({ gzdt: [story] }))).toEqual([]);
   });
 
   it("reports an item far more like another column's items than its own, with the scores; misfiledMinScore tunes it", () => {

@@ -32,6 +32,8 @@ const OLD = policy("old", "关于印发《嘉定区旧办法》的通知", "2024
 const NEW = policy("new", "关于印发《嘉定区新办法》的通知", "2025-06-01", {}, "嘉市监规〔2025〕9号");
 const UNDATED = policy("undated", "关于印发《嘉定区无日期办法》的通知", undefined);
 const RELAYED = policy("relayed", "关于转发《上海市某某办法》的通知", "2025-03-20");
+const APPOINTMENT = policy("appointment", "关于张三同志任职的通知", "2025-03-21");
+const EXTERNAL: ItemInput = { ...policy("ext", "国务院关于进一步优化营商环境的意见", "2025-03-22"), path: "http://127.0.0.2/zhengce/content/2025-03/22/content_1.htm" };
 
 const INTERPRETATIONS = [
   interp("b", "嘉定区计量监督管理工作规范解读视频", { links: [NAV, link("/xxgk/zcwj/b.html", "原文"), link("/media/b.mp4", "", { tag: "video" })] }),
@@ -51,7 +53,7 @@ function site(policies: ItemInput[], interpretations: ItemInput[] = INTERPRETATI
 
 describe("missing-interpretation", () => {
   it("reports a recent policy document nobody interprets, even with a 政策解读 menu link on every page", () => {
-    const data = site([A, B, C, D, E, OLD, NEW, UNDATED, RELAYED]);
+    const data = site([A, B, C, D, E, OLD, NEW, UNDATED, RELAYED, APPOINTMENT, EXTERNAL]);
     const found = missingInterpretation.detect(data, ctxFor(data, NOW));
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({
