@@ -34,7 +34,7 @@ function itemLikeLinks(list: PageRecord, columnUrl: string): string[] {
 export const emptyColumn: Detector = {
   name: "empty-column",
   detect(data: CrawlData, _ctx: DetectContext): FindingDraft[] {
-    const pages = new PageIndex(data.pages);
+    const pages = new PageIndex(data.pages, data.checks);
     const out: FindingDraft[] = [];
     for (const walk of data.columns) {
       const col = walk.column;

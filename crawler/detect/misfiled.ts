@@ -258,7 +258,7 @@ function round(x: number): number {
 export const misfiled: Detector = {
   name: "misfiled",
   detect(data: CrawlData, _ctx: DetectContext): FindingDraft[] {
-    const pages = new PageIndex(data.pages);
+    const pages = new PageIndex(data.pages, data.checks);
     const columns = data.config.columns;
     const walks = data.columns.filter((w) => isListColumn(w.column) && !w.error);
     const listedIn = new Map<string, Set<string>>(); // item url key → column ids listing it

@@ -88,7 +88,7 @@ interface Model {
 
 function buildModel(data: CrawlData, ctx: DetectContext): Model {
   const today = todayIso(ctx.now);
-  const pages = new PageIndex(data.pages);
+  const pages = new PageIndex(data.pages, data.checks);
   const interpretations: Interpretation[] = [];
   const interpretationUrls = new Set<string>();
   const interpretationColumns: string[] = [];

@@ -143,7 +143,7 @@ export const staleColumn: Detector = {
   name: "stale-column",
   detect(data: CrawlData, ctx: DetectContext): FindingDraft[] {
     const today = todayIso(ctx.now);
-    const pages = new PageIndex(data.pages);
+    const pages = new PageIndex(data.pages, data.checks);
     const out: FindingDraft[] = [];
     for (const walk of data.columns) {
       const col = walk.column;

@@ -164,7 +164,7 @@ export const staleGuide: Detector = {
   detect(data: CrawlData, ctx: DetectContext): FindingDraft[] {
     const today = todayIso(ctx.now);
     const laws = ctx.laws.length ? ctx.laws : allLaws(data.config);
-    const pages = new PageIndex(data.pages);
+    const pages = new PageIndex(data.pages, data.checks);
     const out: FindingDraft[] = [];
     const done = new Set<string>();
     for (const walk of data.columns) {

@@ -51,7 +51,7 @@ interface TargetView {
 export const titleMismatch: Detector = {
   name: "title-mismatch",
   detect(data: CrawlData, _ctx: DetectContext): FindingDraft[] {
-    const pages = new PageIndex(data.pages);
+    const pages = new PageIndex(data.pages, data.checks);
     const views = new Map<string, TargetView | undefined>();
     const targetView = (url: string): TargetView | undefined => {
       if (!views.has(url)) views.set(url, readTarget(url));

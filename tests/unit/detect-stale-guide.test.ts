@@ -226,6 +226,14 @@ describe("stale-guide / missing-elements", () => {
     expect(new Set(found.map((f) => f.id)).size).toBe(3);
   });
 
+  it("does not judge a guide whose page is a soft 404 (the link detectors report it)", () => {
+    const data = crawl({
+      walks: [{ column: col("bszn", "办事指南", "guide"), items: [{ path: "/bszn/gone.html", title: "某指南", record: { bodyText: "对不起，您访问的页面不存在或已被删除！请返回首页继续浏览。" } }] }],
+      checks: [{ url: abs("/bszn/gone.html"), outcome: "broken", reason: "soft-404", status: 200 }],
+    });
+    expect(staleGuide.detect(data, ctxFor(data, NOW))).toEqual([]);
+  });
+
   it("judges only guide columns, and a guide listed twice once", () => {
     const item = { path: "/bszn/x.html", title: "某指南", record: { bodyText: guideBody({ 办理地点: "" }), metadata: { 发布日期: "2025-03-01" } } };
     const data = crawl({

@@ -2,7 +2,7 @@
 // topic a column name (or a breadcrumb crumb) stands for.
 import { DEFAULT_UPDATE_WITHIN_DAYS, type Column, type ColumnType } from "../../../shared/schema.js";
 import { normalizeUrl } from "../../../shared/url.js";
-import type { CrawlData, CrawledPage, PageRecord, PageRole } from "../../types.js";
+import type { CrawlData, CrawledPage, LinkCheck, PageRecord, PageRole } from "../../types.js";
 import { squash } from "./text.js";
 
 /** The 8 elements a 办事指南 must carry (2015 national survey). */
@@ -55,7 +55,11 @@ export function urlKey(url: string | undefined): string {
 /** Pages of a crawl by requested and final URL. */
 export class PageIndex {
   private readonly byUrl = new Map<string, CrawledPage>();
-  constructor(pages: CrawledPage[]) {
+  /** `checks`: the crawl's link checks; a page whose URL checked broken (a soft 404 …) has nothing to judge. */
+  constructor(
+    pages: CrawledPage[],
+    private readonly checks?: Map<string, LinkCheck>,
+  ) {
     for (const p of pages) {
       // The requested URL wins over another page's final URL: it is what the link named.
       this.byUrl.set(urlKey(p.record.url), p);
@@ -70,8 +74,11 @@ export class PageIndex {
   }
   record(url: string | undefined): PageRecord | undefined {
     const p = this.get(url);
-    // A failed fetch leaves a record with an error status: nothing on it can be judged.
-    return p && p.record.status >= 200 && p.record.status < 300 ? p.record : undefined;
+    // A failed fetch leaves a record with an error status, a soft 404 a record of the error page: nothing to judge.
+    if (!p || p.record.status < 200 || p.record.status >= 300) return undefined;
+    const check = this.checks?.get(urlKey(p.record.url)) ?? this.checks?.get(urlKey(p.record.finalUrl));
+    if (check && (check.outcome === "broken" || (check.outcome === "wrong" && check.reason === "redirect-to-home"))) return undefined;
+    return p.record;
   }
 }
 
