@@ -16,7 +16,9 @@ export type LinkTag =
   | "source"
   | "video"
   | "audio"
-  | "form";
+  | "form"
+  /** `<meta http-equiv="refresh" content="0; url=…">` */
+  | "meta";
 
 /** One link as it stands on a page. */
 export interface LinkRecord {

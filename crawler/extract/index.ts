@@ -205,6 +205,31 @@ export function extractPage(input: ExtractInput): PageRecord {
   return record;
 }
 
+export interface PageSummary {
+  title: string;
+  bodyText: string;
+  anchors: string[];
+  charset: string;
+  charsetSource: PageRecord["charsetSource"];
+}
+
+/**
+ * Only what a link check needs from a target page (its title for title-mismatch, its anchors for fragment links,
+ * its text for soft-404 detection): decodes and parses once, skips links, lists, pagination and metadata.
+ */
+export function extractSummaryFromBuffer(body: Buffer, meta: { contentType?: string }): PageSummary {
+  const decoded = decodeBody(body, meta.contentType);
+  const $ = loadHtml(decoded.text);
+  const scan = scanOf($);
+  return {
+    title: collapse(scan.title),
+    bodyText: mainBodyText(scan, $.root()[0] as AnyNode),
+    anchors: scan.anchors,
+    charset: decoded.charset,
+    charsetSource: decoded.source,
+  };
+}
+
 /** Decode the bytes (BOM, header, meta, detection) and extract. */
 export function extractPageFromBuffer(
   body: Buffer,

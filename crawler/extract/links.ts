@@ -17,26 +17,82 @@ export const ATTACHMENT_EXTENSIONS = new Set([
  * - `form[action]` is skipped: GETting an action URL is not checking a link (it expects a POST and inputs).
  * - `link[rel=dns-prefetch|preconnect]` is skipped: they name an origin, not a resource.
  * - `link[rel=canonical|alternate]` is kept: a canonical URL that is broken is a defect worth reporting.
- * - `srcset`, `data-src` (lazy images) and CSS `url()` are not read.
+ * - `srcset` (img, source), `video[poster]`, `track[src]`, `input[type=image][src]`, `body[background]` and
+ *   `<meta http-equiv=refresh>` are read, as other link checkers do; each srcset candidate is its own link.
+ * - `data-src` (lazy images), CSS `url()`, `cite` and `longdesc` are not read.
  */
-const LINK_ATTRS: Record<string, { attr: string; tag: LinkTag }> = {
-  a: { attr: "href", tag: "a" },
-  area: { attr: "href", tag: "area" },
-  img: { attr: "src", tag: "img" },
-  iframe: { attr: "src", tag: "iframe" },
-  frame: { attr: "src", tag: "frame" },
-  embed: { attr: "src", tag: "embed" },
-  object: { attr: "data", tag: "object" },
-  link: { attr: "href", tag: "link" },
-  script: { attr: "src", tag: "script" },
-  source: { attr: "src", tag: "source" },
-  video: { attr: "src", tag: "video" },
-  audio: { attr: "src", tag: "audio" },
+export const LINK_SPECS: Record<string, { attr: string; tag: LinkTag }[]> = {
+  a: [{ attr: "href", tag: "a" }],
+  area: [{ attr: "href", tag: "area" }],
+  img: [{ attr: "src", tag: "img" }, { attr: "srcset", tag: "img" }],
+  iframe: [{ attr: "src", tag: "iframe" }],
+  frame: [{ attr: "src", tag: "frame" }],
+  embed: [{ attr: "src", tag: "embed" }],
+  object: [{ attr: "data", tag: "object" }],
+  link: [{ attr: "href", tag: "link" }],
+  script: [{ attr: "src", tag: "script" }],
+  source: [{ attr: "src", tag: "source" }, { attr: "srcset", tag: "source" }],
+  video: [{ attr: "src", tag: "video" }, { attr: "poster", tag: "video" }],
+  audio: [{ attr: "src", tag: "audio" }],
+  track: [{ attr: "src", tag: "source" }],
+  input: [{ attr: "src", tag: "img" }],
+  body: [{ attr: "background", tag: "img" }],
+  meta: [{ attr: "content", tag: "meta" }],
 };
 
-export const LINK_SELECTOR = Object.entries(LINK_ATTRS)
-  .map(([name, { attr }]) => `${name}[${attr}]`)
-  .join(",");
+/** The URLs of a srcset ("a.png 1x, b.png 2x"), per the HTML candidate-string rules, without descriptors. */
+export function srcsetUrls(value: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  const n = value.length;
+  while (i < n) {
+    while (i < n && /[\s,]/.test(value[i])) i++;
+    if (i >= n) break;
+    let j = i;
+    while (j < n && !/\s/.test(value[j])) j++;
+    let url = value.slice(i, j);
+    if (url.endsWith(",")) {
+      url = url.replace(/,+$/, "");
+      i = j;
+    } else {
+      // Skip the descriptors ("2x", "100w") up to the next comma outside parentheses.
+      let depth = 0;
+      while (j < n && !(value[j] === "," && depth === 0)) {
+        if (value[j] === "(") depth++;
+        else if (value[j] === ")") depth = Math.max(0, depth - 1);
+        j++;
+      }
+      i = j + 1;
+    }
+    if (url) out.push(url);
+    if (out.length >= 50) break;
+  }
+  return out;
+}
+
+/** The URL of `<meta http-equiv="refresh" content="5; url=/new/">`, if that is what the meta tag is. */
+export function metaRefreshUrl(el: Element): string | undefined {
+  if ((el.attribs["http-equiv"] ?? "").toLowerCase() !== "refresh") return undefined;
+  const m = /^\s*[\d.]*\s*[;,]?\s*(?:url\s*=\s*)?(["']?)(.+?)\1\s*$/i.exec(el.attribs.content ?? "");
+  return m && !/^[\d.]+$/.test(m[2]) ? m[2] : undefined;
+}
+
+/** The raw URLs an element links to under one spec (several for srcset; none when the attribute does not apply). */
+function rawUrls(el: Element, name: string, attr: string): string[] {
+  const v = el.attribs[attr];
+  if (v === undefined) return [];
+  switch (name) {
+    case "meta": {
+      const u = metaRefreshUrl(el);
+      return u ? [u] : [];
+    }
+    case "input":
+      return (el.attribs.type ?? "").toLowerCase() === "image" ? [v] : [];
+    case "link":
+      return /\b(dns-prefetch|preconnect)\b/i.test(el.attribs.rel ?? "") ? [] : [v];
+  }
+  return attr === "srcset" ? srcsetUrls(v) : [v];
+}
 
 /** The extension (lower-case, no dot) of a URL path's last segment, or "". */
 function extensionOf(pathname: string): string {
@@ -125,8 +181,8 @@ function findImg(nodes: AnyNode[]): Element | undefined {
 }
 
 /**
- * Every link on the page, in document order: a, area, img, iframe, frame, embed, object, link, script, source,
- * video, audio. Resolved against `<base href>`. Fragment-only hrefs (`#top`) carry the URL of the page they point
+ * Every link on the page, in document order: a, area, img (src, srcset), iframe, frame, embed, object, link, script,
+ * source, video (src, poster), audio, track, input[type=image], body[background], meta refresh. Resolved against `<base href>`. Fragment-only hrefs (`#top`) carry the URL of the page they point
  * into, with scheme "fragment". Hrefs that cannot be an http(s) URL get url null and scheme "invalid".
  */
 export function extractLinks($: CheerioAPI, pageUrl: string, base = baseUrlOf($, pageUrl)): LinkRecord[] {
@@ -135,23 +191,21 @@ export function extractLinks($: CheerioAPI, pageUrl: string, base = baseUrlOf($,
   const resolved = new Map<string, LinkRecord>();
   for (const el of scanOf($).linkElements) {
     const name = el.name.toLowerCase();
-    const spec = LINK_ATTRS[name];
-    if (!spec) continue;
-    const raw = el.attribs[spec.attr];
-    if (raw === undefined) continue;
-    if (name === "link") {
-      const rel = (el.attribs.rel ?? "").toLowerCase();
-      if (/\b(dns-prefetch|preconnect)\b/.test(rel)) continue;
+    const specs = LINK_SPECS[name];
+    if (!specs) continue;
+    for (const spec of specs) {
+      for (const raw of rawUrls(el, name, spec.attr)) {
+        const text = linkText(el, name);
+        const known = resolved.get(raw);
+        if (known) {
+          out.push({ ...known, tag: spec.tag, text });
+          continue;
+        }
+        const rec = linkRecord(raw, base, spec.tag, text);
+        if (resolved.size < 50_000) resolved.set(raw, rec);
+        out.push(rec);
+      }
     }
-    const text = linkText(el, name);
-    const known = resolved.get(raw);
-    if (known) {
-      out.push({ ...known, tag: spec.tag, text });
-      continue;
-    }
-    const rec = linkRecord(raw, base, spec.tag, text);
-    if (resolved.size < 50_000) resolved.set(raw, rec);
-    out.push(rec);
   }
   return out;
 }

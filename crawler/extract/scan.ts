@@ -72,10 +72,11 @@ export const EMPTY_NOTICE =
 
 const MAX_LINE_CHARS = 400_000;
 
-/** Which attribute makes each element a link (see links.ts for what is left out and why). */
-export const LINK_ATTRS: Record<string, string> = {
-  a: "href", area: "href", img: "src", iframe: "src", frame: "src", embed: "src", object: "data", link: "href",
-  script: "src", source: "src", video: "src", audio: "src",
+/** Attributes that make an element a link (see LINK_SPECS in links.ts for what is read and why). */
+const LINK_ATTRS: Record<string, string[]> = {
+  a: ["href"], area: ["href"], img: ["src", "srcset"], iframe: ["src"], frame: ["src"], embed: ["src"], object: ["data"],
+  link: ["href"], script: ["src"], source: ["src", "srcset"], video: ["src", "poster"], audio: ["src"], track: ["src"],
+  input: ["src"], body: ["background"], meta: ["content"],
 };
 
 const CRUMB_BOX = /crumb|bread|position|location|weizhi|dqwz|curpos|current|lujing|daohang|dangqian|site-path|pathbar/i;
@@ -185,8 +186,8 @@ export function scanDocument(root: AnyNode): ScanResult {
     const cls = a.class;
     if (id) addAnchor(id);
     // Collect what the extractors look for, so none of them walks the tree again.
-    const linkAttr = LINK_ATTRS[name];
-    if (linkAttr && a[linkAttr] !== undefined) linkElements.push(el);
+    const linkAttrs = LINK_ATTRS[name];
+    if (linkAttrs && linkAttrs.some((k) => a[k] !== undefined)) linkElements.push(el);
     switch (name) {
       case "a":
         anchorElements.push(el);

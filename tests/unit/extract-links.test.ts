@@ -58,6 +58,37 @@ describe("extractLinks: every kind of link", () => {
   });
 });
 
+describe("extractLinks: what other link checkers read too", () => {
+  it("srcset candidates, video poster, track, input type=image, body background, meta refresh", () => {
+    const ls = extractLinks(
+      loadHtml(
+        `<html><head><meta http-equiv="refresh" content="5; URL='/xxgk/new.html'"><meta property="og:image" content="/og.png"></head>` +
+          `<body background="/bg.gif"><img src="/a.png" srcset="/a-1x.png 1x, /a-2x.png 2x" alt="图"><picture><source srcset="/b.webp 100w,/b-big.webp 800w"></picture>` +
+          `<video src="/v.mp4" poster="/v.jpg"><track src="/v.vtt" kind="subtitles"></video>` +
+          `<input type="image" src="/submit.png"><input type="text" src="/not-a-link.png"></body></html>`,
+      ),
+      PAGE,
+    );
+    expect(ls.map((l) => [l.tag, l.url?.replace("http://127.0.0.1:8080", "")])).toEqual([
+      ["meta", "/xxgk/new.html"],
+      ["img", "/bg.gif"],
+      ["img", "/a.png"],
+      ["img", "/a-1x.png"],
+      ["img", "/a-2x.png"],
+      ["source", "/b.webp"],
+      ["source", "/b-big.webp"],
+      ["video", "/v.mp4"],
+      ["video", "/v.jpg"],
+      ["source", "/v.vtt"],
+      ["img", "/submit.png"],
+    ]);
+  });
+
+  it("a meta refresh without a URL is no link", () => {
+    expect(links("", `<meta http-equiv="refresh" content="300">`)).toEqual([]);
+  });
+});
+
 describe("extractLinks: schemes and hostile hrefs", () => {
   it("classifies javascript: variants with case, spaces, control characters and entities", () => {
     const ls = links(
