@@ -27,6 +27,7 @@ h2 { font-size: 14px; margin: 8px 0 4px; color: #a8071a; }
 .actions input { flex: 1; font: inherit; font-size: 12px; padding: 2px 6px; border: 1px solid #d9d9d9; border-radius: 4px; }
 button { font: inherit; font-size: 12px; padding: 2px 10px; border-radius: 4px; border: 1px solid #c62828; background: #fff; color: #c62828; cursor: pointer; }
 button.primary { background: #c62828; color: #fff; }
+header button.settings { border-color: #fff; background: transparent; color: #fff; margin-left: 6px; }
 .notice { color: #595959; }
 .error { color: #a8071a; }
 #status { padding: 4px 12px; color: #237804; }
@@ -145,7 +146,12 @@ function Popup() {
       <style>{CSS}</style>
       <header>
         <h1>{t("extName")}</h1>
-        {settings?.user && <span>{t("popup_user", [settings.user.name, settings.user.department])}</span>}
+        <span>
+          {settings?.user && t("popup_user", [settings.user.name, settings.user.department])}{" "}
+          <button className="settings" onClick={() => chrome.runtime.openOptionsPage()} title={t("popup_open_options")}>
+            {t("popup_open_options")}
+          </button>
+        </span>
       </header>
       {status && (
         <div id="status" role="status">

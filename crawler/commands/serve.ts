@@ -60,6 +60,11 @@ export const command: Command = {
       site: config?.site,
       columns: config?.columns.map((c) => ({ id: c.id, name: c.name, url: normalizeUrl(c.url) ?? c.url })),
       log: (line) => process.stdout.write(line + "\n"),
+    }).catch((e: NodeJS.ErrnoException) => {
+      store.close();
+      if (e.code === "EADDRINUSE") throw new Error(`端口已被占用 port already in use: ${args.host}:${port} (换一个端口 pick another with --port)`);
+      if (e.code === "EADDRNOTAVAIL") throw new UsageError(`--host: 本机没有这个地址 no such address on this machine: ${args.host}`);
+      throw e;
     });
     process.stdout.write(`问题服务已启动 findings server listening on ${server.url} (${tokens.length} 个令牌 tokens, 数据库 database ${args.db})\n`);
     await new Promise<void>((resolve) => {
