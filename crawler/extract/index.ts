@@ -6,7 +6,7 @@ import { normalizeUrl } from "../../shared/url.js";
 import type { PageRecord } from "../types.js";
 import { dateFromUrl, findDatesWithIndex, parseDate } from "./dates.js";
 import { decodeBody } from "./decode.js";
-import { extractListItems } from "./list.js";
+import { extractListItems, hanwebRecords } from "./list.js";
 import { baseUrlOf, extractLinks } from "./links.js";
 import { extractBreadcrumb, extractMetadata, extractMetaTags } from "./metadata.js";
 import { extractPagination } from "./pagination.js";
@@ -17,7 +17,7 @@ export { decodeBody, isHtmlContentType, looksLikeHtml, charsetFromMeta, charsetF
 export { parseDate, findDates, dateFromUrl } from "./dates.js";
 export { extractLinks, isAttachmentUrl, baseUrlOf, ATTACHMENT_EXTENSIONS } from "./links.js";
 export { extractMetadata, extractMetaTags, extractBreadcrumb, labelKey } from "./metadata.js";
-export { extractListItems, hanwebRecords, itemsFromJson } from "./list.js";
+export { extractListItems, hanwebItems, hanwebRecords, itemsFromJson, linkTarget } from "./list.js";
 export { extractPagination, trsPageNames } from "./pagination.js";
 export { gkmlptList, parseGkmlptApi } from "./gkmlpt.js";
 export type { GkmlptList } from "./gkmlpt.js";
@@ -194,7 +194,8 @@ export function extractPage(input: ExtractInput): PageRecord {
     links,
     listItems,
     pagination,
-    emptyNotice: scan.emptyNotice,
+    // A Hanweb datastore with an empty recordset is an empty column said in markup rather than in words.
+    emptyNotice: scan.emptyNotice || (listItems.length === 0 && /<recordset\b/i.test(html) && hanwebRecords(html).length === 0),
   };
   if (input.contentType !== undefined) record.contentType = input.contentType;
   if (input.charset !== undefined) record.charset = input.charset;

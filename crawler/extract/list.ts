@@ -348,7 +348,11 @@ export function hanwebRecords(html: string): string[] {
   return out;
 }
 
-function hanwebItems(html: string, base: string): ListItem[] {
+/**
+ * List items from 大汉 Hanweb records: a list page's `<datastore>` or the XML a `dataproxy.jsp` request answers
+ * (`<datastore><recordset><record><![CDATA[<li>…</li>]]></record>…`).
+ */
+export function hanwebItems(html: string, base: string): ListItem[] {
   const records = hanwebRecords(html);
   if (!records.length) return [];
   const $r = cheerio.load(`<div>${records.map((r) => `<div class="gk-record">${r}</div>`).join("")}</div>`, {

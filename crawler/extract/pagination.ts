@@ -83,8 +83,9 @@ export function trsPageNames(html: string): string[] {
 
 /** Hanweb jpage: `totalRecord: 56, perPage: 15` (or `totalRecord=56`) → pages of `?uid=…&pageNum=N`. */
 function hanwebPages(html: string, pageUrl: string, recordsOnPage: number): string[] {
-  const total = /totalRecord\s*[:=]\s*["']?(\d+)/i.exec(html);
-  const per = /perPage\s*[:=]\s*["']?(\d+)/i.exec(html);
+  // jpage({ totalRecord: 56, perPage: 15 }) in the page, or <totalrecord>56</totalrecord> in the datastore.
+  const total = /totalRecord\s*(?:[:=]\s*["']?|>\s*)(\d+)/i.exec(html);
+  const per = /perPage\s*(?:[:=]\s*["']?|>\s*)(\d+)/i.exec(html);
   if (!total || !per) return [];
   const totalRecords = Number(total[1]);
   const perPage = Number(per[1]);

@@ -188,6 +188,19 @@ describe("empty columns", () => {
     expect(r.listItems).toHaveLength(1);
   });
 
+  it.each(["当前栏目暂无内容", "信息正在完善中", "敬请期待"])("%s is a notice too", (notice) => {
+    const r = extractPage({ url: U, finalUrl: U, status: 200, html: frame(`<div class="list"><span>${notice}</span></div>`) });
+    expect(r.emptyNotice).toBe(true);
+  });
+
+  it("a Hanweb datastore with an empty recordset is an empty column", () => {
+    const url = "http://127.0.0.1:8080/col/col9/index.html";
+    const html = frame(`<div id="77"><script type="text/xml"><datastore><nextgroup><![CDATA[]]></nextgroup><recordset></recordset></datastore></script></div>`);
+    const r = extractPage({ url, finalUrl: url, status: 200, html });
+    expect(r.emptyNotice).toBe(true);
+    expect(r.listItems).toEqual([]);
+  });
+
   it("a sentence that merely mentions 暂无 is not a notice", () => {
     const r = extractPage({
       url: U,
