@@ -50,6 +50,46 @@ describe("a TRS detail page", () => {
   });
 });
 
+describe("a 大汉 Hanweb detail page", () => {
+  it("ArticleTitle, #zoom body, breadcrumb in table cells, the date on the info line, the URL date as fallback", () => {
+    const url = `${H}/art/2024/5/6/art_1229_456.html`;
+    const html = `<html><head><meta name="ArticleTitle" content="关于做好2024年安全生产工作的通知"><meta name="ColumnName" content="通知公告">
+<meta name="ContentSource" content="市应急管理局"></head><body>
+<table class="dqwz"><tr><td>您当前的位置：</td><td><a href="/index.html">首页</a></td><td>&gt;</td><td><a href="/col/col1/index.html">政府信息公开</a></td><td>&gt;</td><td><a href="/col/col1229/index.html">通知公告</a></td></tr></table>
+<div class="main-txt"><div class="title">关于做好2024年安全生产工作的通知</div>
+<div class="info">信息来源：市应急管理局&nbsp;&nbsp;&nbsp;发布日期：2024-05-06&nbsp;&nbsp;&nbsp;浏览次数：<script>document.write(1)</script></div>
+<div id="zoom"><p>各县（市、区）应急管理局：</p><p>现将有关事项通知如下。</p></div></div></body></html>`;
+    const r = extractPage({ url, finalUrl: url, status: 200, html });
+    expect(r.heading).toBe("关于做好2024年安全生产工作的通知");
+    expect(r.breadcrumb).toEqual(["首页", "政府信息公开", "通知公告"]);
+    expect(r.metadata).toMatchObject({ 信息来源: "市应急管理局", 发布日期: "2024-05-06" });
+    expect(r.bodyText).toBe("各县（市、区）应急管理局： 现将有关事项通知如下。");
+    expect(r.dates.published).toBe("2024-05-06");
+    const noDate = extractPage({ url, finalUrl: url, status: 200, html: html.replace("发布日期：2024-05-06", "") });
+    expect(noDate.dates.published).toBe("2024-05-06"); // from /art/2024/5/6/
+  });
+});
+
+describe("a gkmlpt detail page", () => {
+  it("introduce table, h1 heading, article-content body", () => {
+    const url = `${H}/gkmlpt/content/0/963/post_963149.html`;
+    const html = `<html><head><title>关于印发某某办法的通知</title></head><body><div class="header"><h1 class="logo">某市人民政府</h1></div>
+<div class="content-box"><div class="introduce"><table>
+<tr><td><label>索引号：</label><span>007329893/2024-00105</span></td><td><label>分类：</label><span>综合政务</span></td></tr>
+<tr><td><label>发布机构：</label><span>某市住房和城乡建设局</span></td><td><label>成文日期：</label><span>2024-03-01</span></td></tr>
+<tr><td><label>名称：</label><span>关于印发某某办法的通知</span></td></tr>
+<tr><td><label>文号：</label><span>某建〔2024〕5号</span></td><td><label>发布日期：</label><span>2024-03-05</span></td></tr></table></div>
+<h1 class="title">关于印发某某办法的通知</h1><div class="article-content"><p>各有关单位：</p><p>《某某办法》已经市政府同意，现印发给你们。</p>
+<p>附件：<a href="/attachment/0/88/88389/963149.pdf">某某办法.pdf</a></p></div></div></body></html>`;
+    const r = extractPage({ url, finalUrl: url, status: 200, html });
+    expect(r.heading).toBe("关于印发某某办法的通知");
+    expect(r.metadata.文号).toBe("某建〔2024〕5号");
+    expect(r.dates).toEqual({ published: "2024-03-05" });
+    expect(r.bodyText).toBe("各有关单位： 《某某办法》已经市政府同意，现印发给你们。 附件：某某办法.pdf");
+    expect(r.links.find((l) => l.attachment)?.url).toBe(`${H}/attachment/0/88/88389/963149.pdf`);
+  });
+});
+
 describe("a plain CMS list page with 下一页 links", () => {
   it("entries, pages, breadcrumb", () => {
     const url = `${H}/news/list.asp?classid=12`;
