@@ -62,13 +62,13 @@ function Options() {
   };
 
   const save = async () => {
-    // Asked first, while the click still counts as the user's gesture: origins known from an earlier test.
-    const pendingGrant = needGrant.length ? requestGrant(needGrant) : undefined;
+    // Asked first, while the click still counts as the user's gesture: origins known from an earlier test. Not
+    // awaited: the browser's prompt stays open until the user answers.
+    if (needGrant.length) void requestGrant(needGrant).then(() => afterGrant([...needGrant]));
     const url = cleanServerUrl(serverUrl);
     if (!url) return setStatus({ kind: "error", text: t("options_err_url") });
     const tok = token.trim();
     if (!tok) return setStatus({ kind: "error", text: t("options_err_token") });
-    await pendingGrant;
     await chrome.storage.local.set({ serverUrl: url, token: tok } satisfies Settings);
     setServerUrl(url);
     setStatus({ kind: "busy", text: t("options_testing") });
@@ -80,8 +80,10 @@ function Options() {
     const me: MeResponse = reply.data;
     const site = me.site ? `${me.site.name} ${me.site.baseUrl}` : t("options_no_site");
     setStatus({ kind: "ok", text: t("options_ok", [me.user.name, me.user.department, site]) });
-    let missing = await originsNeedingGrant(me.siteOrigins);
-    if (missing.length && (await requestGrant(missing))) missing = await originsNeedingGrant(me.siteOrigins);
+    const missing = await originsNeedingGrant(me.siteOrigins);
+    setNeedGrant(missing);
+    // Ask at once if the browser still counts this as the click's gesture; otherwise the #grant button asks.
+    if (missing.length) void requestGrant(missing).then(() => afterGrant(me.siteOrigins));
     await afterGrant(me.siteOrigins);
   };
 
@@ -126,7 +128,7 @@ function Options() {
               id="grant"
               className="secondary"
               type="button"
-              onClick={() => void requestGrant([o]).then(() => afterGrant([...needGrant]))}>
+              onClick={() => void requestGrant([o]).then(() => afterGrant(needGrant))}>
               {t("options_grant", [o])}
             </button>
           ))}

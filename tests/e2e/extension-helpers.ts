@@ -1,7 +1,7 @@
 // Shared by the extension tests: a fresh build of the extension, Debian's Chromium with it loaded, and a tiny
 // loopback website whose pages the findings point at.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -38,7 +38,10 @@ export function ensureExtensionBuilt(): void {
 }
 
 /** Chromium with the built extension, its UI in `language` (zh_CN or en_US: chrome.i18n follows it). */
-export async function launchWithExtension(language: "zh_CN" | "en_US"): Promise<{ context: BrowserContext; extensionId: string; worker: Worker }> {
+export async function launchWithExtension(
+  language: "zh_CN" | "en_US",
+  extDir: string = EXT_DIR,
+): Promise<{ context: BrowserContext; extensionId: string; worker: Worker }> {
   if (!existsSync(`/usr/lib/chromium/locales/${language.replace("_", "-")}.pak`))
     throw new Error(`Chromium has no ${language} UI locale: install Debian's chromium-l10n package`);
   const context = await chromium.launchPersistentContext(tempDir("chromium-profile"), {
@@ -47,8 +50,8 @@ export async function launchWithExtension(language: "zh_CN" | "en_US"): Promise<
     env: { ...process.env, LANGUAGE: language, LANG: `${language}.UTF-8` },
     viewport: { width: 1200, height: 800 },
     args: [
-      `--disable-extensions-except=${EXT_DIR}`,
-      `--load-extension=${EXT_DIR}`,
+      `--disable-extensions-except=${extDir}`,
+      `--load-extension=${extDir}`,
       "--no-sandbox",
       "--disable-gpu",
       "--disable-quic",
@@ -61,6 +64,20 @@ export async function launchWithExtension(language: "zh_CN" | "en_US"): Promise<
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent("serviceworker", { timeout: 30_000 }));
   const extensionId = new URL(worker.url()).host;
   return { context, extensionId, worker };
+}
+
+/**
+ * A copy of the build with its manifest changed by `patch` (same key, so the same extension id): e.g. a build for
+ * another site, whose content script must be registered at run time for the granted origins.
+ */
+export function patchedBuild(patch: (manifest: Record<string, any>) => void): string {
+  const dir = path.join(tempDir("extension-build"), "ext");
+  cpSync(EXT_DIR, dir, { recursive: true });
+  const file = path.join(dir, "manifest.json");
+  const manifest = JSON.parse(readFileSync(file, "utf8"));
+  patch(manifest);
+  writeFileSync(file, JSON.stringify(manifest));
+  return dir;
 }
 
 export interface LoopbackSite {

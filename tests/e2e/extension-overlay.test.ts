@@ -12,7 +12,7 @@ import { EXTENSION_ID, startServer, type RunningServer } from "../../crawler/ser
 import type { Store } from "../../crawler/store/types.js";
 import type { FindingDraft } from "../../shared/schema.js";
 import { translatorFrom, type MessagesJson, type Translate } from "../../extension/lib/i18n.js";
-import { ensureExtensionBuilt, launchWithExtension, screenshotPath, startLoopbackSite, type LoopbackSite } from "./extension-helpers.js";
+import { ensureExtensionBuilt, launchWithExtension, patchedBuild, screenshotPath, startLoopbackSite, type LoopbackSite } from "./extension-helpers.js";
 import { DEPT_OFFICE, DEPT_REG, TOKENS, maintainers, seedStore } from "./serve-helpers.js";
 
 const zh: Translate = translatorFrom(JSON.parse(readFileSync(path.resolve("extension/locales/zh_CN/messages.json"), "utf8")) as MessagesJson);
@@ -144,7 +144,7 @@ afterAll(async () => {
 });
 
 async function configure(page: Page, serverUrl: string, token: string): Promise<string> {
-  await page.goto(`chrome-extension://${extensionId}/options.html`);
+  await page.goto(`chrome-extension://${EXTENSION_ID}/options.html`);
   await page.locator("#server-url").fill(serverUrl);
   await page.locator("#token").fill(token);
   await page.locator("#save").click();
@@ -462,6 +462,59 @@ describe("in an English browser", () => {
       await page.screenshot({ path: screenshotPath("english") });
     } finally {
       await enContext.close();
+    }
+  });
+});
+
+describe("a build for another site", () => {
+  const launchPatched = async (patch: (m: Record<string, any>) => void) => {
+    const dir = patchedBuild(patch);
+    const launched = await launchWithExtension("zh_CN", dir);
+    expect(launched.extensionId).toBe(EXTENSION_ID);
+    return launched.context;
+  };
+
+  it("registers its content script at run time for a monitored origin it may access", async () => {
+    // Built for some other site, but allowed on loopback: the site's origin is granted, not in the built-in matches.
+    const ctx = await launchPatched((m) => {
+      m.content_scripts[0].matches = ["http://127.0.0.1:1/*"];
+    });
+    try {
+      const options = await ctx.newPage();
+      expect(await configure(options, server.url, TOKENS.officeMaintainer.token)).toContain("张三");
+      await expect.poll(() => options.locator("#running").textContent()).toContain(site.baseUrl);
+      const page = await ctx.newPage();
+      await page.goto(`${site.baseUrl}${DETAIL}`);
+      await page.locator("#att1[data-gongkai-finding=broken-link]").waitFor({ timeout: 15_000 });
+      const other = await ctx.newPage();
+      await other.goto(`${otherSite.baseUrl}${DETAIL}`);
+      await other.waitForTimeout(2000);
+      expect(await other.locator("gongkai-overlay, [data-gongkai-finding]").count()).toBe(0);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it("without any host permission: talks to the server through CORS, asks to be allowed on the site, and runs nowhere until then", async () => {
+    const ctx = await launchPatched((m) => {
+      m.content_scripts[0].matches = ["http://127.0.0.1:1/*"];
+      m.host_permissions = [];
+    });
+    try {
+      const options = await ctx.newPage();
+      // The server answers this extension's origin (CORS), so the connection test works without host permissions.
+      expect(await configure(options, server.url, TOKENS.officeMaintainer.token)).toBe(
+        zh("options_ok", ["张三", DEPT_OFFICE, `上海市嘉定区市场监督管理局 ${site.baseUrl}/`]),
+      );
+      await options.locator("#grant").waitFor();
+      expect(await options.locator("#grant").textContent()).toBe(zh("options_grant", [site.baseUrl]));
+      await options.screenshot({ path: screenshotPath("options-grant") });
+      const page = await ctx.newPage();
+      await page.goto(`${site.baseUrl}${DETAIL}`);
+      await page.waitForTimeout(2000);
+      expect(await page.locator("gongkai-overlay, [data-gongkai-finding]").count()).toBe(0);
+    } finally {
+      await ctx.close();
     }
   });
 });
