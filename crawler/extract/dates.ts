@@ -117,12 +117,10 @@ const URL_DATE_PATTERNS: RegExp[] = [
 
 /** The publish date a CMS wrote into the URL's path, when it did (TRS t20240315_, Hanweb /art/2024/5/6/, …). */
 export function dateFromUrl(url: string): string | undefined {
-  let path: string;
-  try {
-    path = new URL(url, "http://x.invalid/").pathname;
-  } catch {
-    path = url.split(/[?#]/)[0];
-  }
+  // String work, not a URL parse: this runs for every list entry.
+  let path = url.split(/[?#]/, 1)[0];
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\/[^/]*/i.exec(path);
+  if (scheme) path = path.slice(scheme[0].length) || "/";
   for (const re of URL_DATE_PATTERNS) {
     const m = re.exec(path);
     if (m) {

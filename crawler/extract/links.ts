@@ -131,13 +131,26 @@ export function baseUrlOf($: CheerioAPI, pageUrl: string): string {
   return pageUrl;
 }
 
+/** normalizeUrl(raw, base), remembered for the document: the same hrefs recur in links, lists and pagers. */
+export function resolveUrl($: CheerioAPI | undefined, raw: string, base: string): string | null {
+  if (!$) return normalizeUrl(raw, base);
+  const cache = scanOf($).resolved;
+  const key = `${base}\n${raw}`;
+  let u = cache.get(key);
+  if (u === undefined) {
+    u = normalizeUrl(raw, base);
+    if (cache.size < 100_000) cache.set(key, u);
+  }
+  return u;
+}
+
 /** Build one LinkRecord from an href as written. Never throws, whatever the href holds. */
-export function linkRecord(raw: string, base: string, tag: LinkTag, text: string): LinkRecord {
+export function linkRecord(raw: string, base: string, tag: LinkTag, text: string, $?: CheerioAPI): LinkRecord {
   let scheme = classifyHref(raw);
   let url: string | null = null;
   let fragment: string | undefined;
   if (scheme === "http" || scheme === "fragment") {
-    url = normalizeUrl(raw, base);
+    url = resolveUrl($, raw, base);
     if (url === null) scheme = "invalid";
     else if (raw.includes("#")) fragment = fragmentOf(raw, base);
   }
@@ -201,7 +214,7 @@ export function extractLinks($: CheerioAPI, pageUrl: string, base = baseUrlOf($,
           out.push({ ...known, tag: spec.tag, text });
           continue;
         }
-        const rec = linkRecord(raw, base, spec.tag, text);
+        const rec = linkRecord(raw, base, spec.tag, text, $);
         if (resolved.size < 50_000) resolved.set(raw, rec);
         out.push(rec);
       }

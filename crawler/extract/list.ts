@@ -5,7 +5,7 @@ import type { AnyNode, Element } from "domhandler";
 import { classifyHref, normalizeUrl } from "../../shared/url.js";
 import type { ListItem } from "../types.js";
 import { dateFromUrl, findDatesWithIndex } from "./dates.js";
-import { baseUrlOf } from "./links.js";
+import { baseUrlOf, resolveUrl } from "./links.js";
 import { isChromeElement, scanOf } from "./scan.js";
 import { collapse, textOf, walkTree } from "./text.js";
 
@@ -173,7 +173,7 @@ function scoreRows(rows: Row[], ctx: { chrome: boolean; side: boolean; listy: bo
   return score;
 }
 
-function buildRows(c: Candidate, base: string): Row[] {
+function buildRows(c: Candidate, base: string, $?: CheerioAPI): Row[] {
   const rows: Row[] = [];
   for (const [rowEl, links] of c.rows) {
     // The main link: the one with the longest text (an entry may also link its attachment or its column).
@@ -188,7 +188,7 @@ function buildRows(c: Candidate, base: string): Row[] {
       }
     }
     if (!best) continue;
-    const url = normalizeUrl(linkTarget(best) ?? "", base);
+    const url = resolveUrl($, linkTarget(best) ?? "", base);
     if (!url) continue;
     const title = titleOf(best, "");
     if (!title || UTILITY_TEXT.test(title)) continue;
@@ -270,7 +270,7 @@ function pickList($: CheerioAPI, base: string, notices: Element[], exclude: Elem
     if (multi > c.rows.size) continue;
     // One entry makes a list only in list markup (ul, ol, table, dl): a lone div among layout divs does not.
     if (c.rows.size < 2 && !/^(ul|ol|tbody|table|dl)$/.test(c.container.name)) continue;
-    const rows = buildRows(c, base);
+    const rows = buildRows(c, base, $);
     if (rows.length === 0) continue;
     const dated = rows.filter((r) => r.date).length;
     const avgLen = rows.reduce((s, r) => s + [...r.title].length, 0) / rows.length;
@@ -316,7 +316,7 @@ function pickList($: CheerioAPI, base: string, notices: Element[], exclude: Elem
             const links = (r.name === "a" ? [r] : anchorsIn(r)).filter(hrefOk);
             if (links.length) c.rows.set(r, links);
           }
-          all.push(...buildRows(c, base));
+          all.push(...buildRows(c, base, $));
         }
       }
       rows = all;

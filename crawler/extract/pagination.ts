@@ -3,7 +3,7 @@
 import type { CheerioAPI } from "cheerio";
 import type { Element } from "domhandler";
 import { classifyHref, normalizeUrl, parseHttpUrl } from "../../shared/url.js";
-import { baseUrlOf } from "./links.js";
+import { baseUrlOf, resolveUrl } from "./links.js";
 import { scanOf } from "./scan.js";
 import { collapse, textOf } from "./text.js";
 
@@ -231,13 +231,13 @@ function pagerLinks($: CheerioAPI, base: string): PagerLink[] {
     if (!text || text.length > 12 || !PAGER_TEXT.test(text)) continue;
     if (STRONG_PAGER_TEXT.test(text)) {
       if (isElement(a.parent)) strongParents.add(a.parent);
-      const url = normalizeUrl(href, base);
+      const url = resolveUrl($, href, base);
       if (url) found.push({ url, text });
     } else weak.push({ a, text });
   }
   for (const { a, text } of weak) {
     if (!inPagerContainer(a) && !(isElement(a.parent) && strongParents.has(a.parent))) continue;
-    const url = normalizeUrl(a.attribs.href ?? "", base);
+    const url = resolveUrl($, a.attribs.href ?? "", base);
     if (url) found.push({ url, text });
   }
   return found;

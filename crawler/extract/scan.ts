@@ -29,6 +29,8 @@ export interface ScanResult {
   /** Elements whose class or id names a heading (title, article-title …). */
   headingBoxes: Element[];
   body?: Element;
+  /** Normalised URLs by base and raw href: links, list and pagination resolve the same hrefs. */
+  resolved: Map<string, string | null>;
   anchors: string[];
   /** Block elements whose text starts a breadcrumb (当前位置：, 您现在的位置 …). */
   crumbStarts: Element[];
@@ -280,6 +282,7 @@ export function scanDocument(root: AnyNode): ScanResult {
     pagerBoxes,
     bodyBoxes,
     headingBoxes,
+    resolved: new Map(),
   };
   if (baseHref !== undefined) result.baseHref = baseHref;
   if (body) result.body = body;
