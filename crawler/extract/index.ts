@@ -1,4 +1,17 @@
 // One fetched page → one PageRecord. Pure: the crawler does the I/O and hands the decoded HTML (or the bytes) in.
+//
+// The document is parsed once (htmlparser2) and walked once (scan.ts), iteratively, collecting what every
+// extractor needs: text lines for label/value metadata, ids for fragment checks, link elements, anchors, meta
+// tags, breadcrumb and pager boxes, notices. Then:
+//   decode.ts      bytes → text: BOM, header charset (unless the bytes contradict it), <meta>, detection.
+//   dates.ts       2024-03-15 / 2024/3/5 / 2024.03.15 / 2024年3月15日 / 二〇二四年三月十五日, and URL dates.
+//   metadata.ts    索引号 … tables (cells, dl, li/span, label：value runs), breadcrumb, <meta> tags.
+//   links.ts       every link with its text, resolved against <base href>; hostile hrefs never throw.
+//   list.ts        a column page's entries: Hanweb datastore records, else the best repeating structure
+//                  (dated, outside chrome and side widgets), else inline JSON.
+//   pagination.ts  the column's other pages: TRS createPageHTML / countPage, Hanweb jpage, pager links,
+//                  index_N / column-index-N / ?page=N patterns filled up to the known last page.
+//   gkmlpt.ts      the JSON list API of 广东 gkmlpt columns (their pages are empty shells).
 import * as cheerio from "cheerio";
 import type { CheerioAPI } from "cheerio";
 import type { AnyNode, Element } from "domhandler";
