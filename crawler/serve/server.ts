@@ -254,8 +254,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       res.setHeader("Vary", "Origin");
     }
     if (req.method === "OPTIONS") {
-      const limited = anonLimiter.take(`ip:${req.socket.remoteAddress}`);
-      if (limited) throw new HttpError(429, "too_many_requests", "请求过于频繁 too many requests", { "Retry-After": String(limited) });
+      // Preflights are answered from constants (no store, no hashing), so they are not rate-limited: behind a
+      // reverse proxy every user shares one address, and each new page's request needs its own preflight.
       res.writeHead(204, {
         "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
         "Access-Control-Allow-Headers": "Authorization, Content-Type",

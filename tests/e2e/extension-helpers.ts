@@ -14,7 +14,7 @@ export const OUTPUT_DIR = path.resolve("test-output");
 function newestMtime(dir: string): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (["node_modules", "build", ".plasmo"].includes(entry.name)) continue;
+    if (["node_modules", "build", ".plasmo"].includes(entry.name) || entry.name.endsWith(".tsbuildinfo")) continue;
     const p = path.join(dir, entry.name);
     newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
   }
