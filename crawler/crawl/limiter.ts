@@ -1,7 +1,8 @@
 // One limiter for every request gongkai makes: the column walk, link checks, robots.txt, soft-404 probes and the
 // browser's own requests all take a slot here, so the number in flight to one host never exceeds the configured
-// concurrency, whichever part of the crawler asks. Waiters are served by priority (the walk first: it discovers the
-// work), then in arrival order.
+// concurrency, whichever part of the crawler asks. When both the walk and the link checks are waiting, slots go to
+// them in turn (each in arrival order): the walk keeps discovering work, and a slow link (a URL that never answers
+// costs a whole timeout, twice) starts early instead of after the walk, where it would stretch the crawl's end.
 
 export const PRIORITY = { walk: 0, check: 1 } as const;
 export type Priority = (typeof PRIORITY)[keyof typeof PRIORITY];
@@ -19,6 +20,8 @@ interface HostState {
   /** The host asked us to wait (429/503 Retry-After): no new slot before this time. */
   pausedUntil: number;
   timer?: NodeJS.Timeout;
+  /** Priority class served last, for taking turns. */
+  lastServed: number;
 }
 
 export class HostLimiter {
@@ -96,7 +99,7 @@ export class HostLimiter {
   private state(host: string): HostState {
     let h = this.hosts.get(host);
     if (!h) {
-      h = { inFlight: 0, maxInFlight: 0, queues: [[], []], pausedUntil: 0 };
+      h = { inFlight: 0, maxInFlight: 0, queues: [[], []], pausedUntil: 0, lastServed: -1 };
       this.hosts.set(host, h);
     }
     return h;
@@ -120,9 +123,12 @@ export class HostLimiter {
     }
     const limit = this.limit(host);
     while (h.inFlight < limit) {
-      const q = h.queues.find((queue) => queue.length > 0);
-      if (!q) return;
-      const w = q.shift()!;
+      const waiting = h.queues.map((q, i) => (q.length > 0 ? i : -1)).filter((i) => i >= 0);
+      if (waiting.length === 0) return;
+      // Take turns: the first waiting class after the one served last.
+      const next = waiting.find((i) => i > h.lastServed) ?? waiting[0];
+      h.lastServed = next;
+      const w = h.queues[next].shift()!;
       this.take(h);
       w.grant();
     }

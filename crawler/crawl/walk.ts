@@ -56,6 +56,8 @@ export interface WalkResult {
   cacheEntries: PageCacheEntry[];
   /** Pages answered 304 (unchanged since the last crawl). */
   unchanged: number;
+  /** Pages taken from the page cache without a request (fetched OK within recheckAfterHours). */
+  reused: number;
   /** Paths (URL without query) found to be crawler traps. */
   trappedPaths: Set<string>;
 }
@@ -111,6 +113,7 @@ export class ColumnWalker {
   private done!: () => void;
   private cacheEntries: PageCacheEntry[] = [];
   private unchanged = 0;
+  private reused = 0;
   private renderer?: Promise<JsRenderer>;
   private readonly maxPages: number;
 
@@ -128,8 +131,8 @@ export class ColumnWalker {
   private async fetchForCheck(url: string): Promise<LinkCheck> {
     const known = this.fetches.get(url);
     if (known) return (await known).check;
-    if (this.walkDone) return (await this.fetchHtml(url, PRIORITY.check)).check;
-    const p = this.fetchHtml(url, PRIORITY.check);
+    if (this.walkDone) return (await this.fetchHtml(url, PRIORITY.check, true)).check;
+    const p = this.fetchHtml(url, PRIORITY.check, true);
     this.fetches.set(url, p);
     return (await p).check;
   }
@@ -157,7 +160,7 @@ export class ColumnWalker {
       s.walk.items = [...s.itemUrls.values()];
     }
     const trappedPaths = new Set(states.flatMap((s) => [...s.guard.trapped]));
-    return { pages: this.pages, columns: states.map((s) => s.walk), cacheEntries: this.cacheEntries, unchanged: this.unchanged, trappedPaths };
+    return { pages: this.pages, columns: states.map((s) => s.walk), cacheEntries: this.cacheEntries, unchanged: this.unchanged, reused: this.reused, trappedPaths };
   }
 
   private columnState(column: Column): ColumnState {
@@ -220,8 +223,10 @@ export class ColumnWalker {
   private async runJob(job: Job): Promise<void> {
     const { col: s, role } = job;
     const js = !!s.walk.column.javascript && role === "list";
-    const result = await this.fetchPage(job.url, js);
     const isStart = job.url === (normalizeUrl(s.walk.column.url) ?? s.walk.column.url);
+    // List pages and a column's first page are always asked again (new items appear there); item and section pages
+    // fetched OK within recheckAfterHours may come from the page cache.
+    const result = await this.fetchPage(job.url, js, !isStart && (role === "item" || role === "section"));
     if (!result.record) {
       if (isStart) s.walk.error = describeFailure(result.check);
       return;
@@ -304,10 +309,10 @@ export class ColumnWalker {
   }
 
   /** Fetch one page once per crawl (an item listed in two columns is fetched once). */
-  private fetchPage(url: string, js: boolean): Promise<PageResult> {
+  private fetchPage(url: string, js: boolean, mayReuse: boolean): Promise<PageResult> {
     let p = this.fetches.get(url);
     if (!p) {
-      p = js ? this.render(url) : this.fetchHtml(url);
+      p = js ? this.render(url) : this.fetchHtml(url, PRIORITY.walk, mayReuse);
       this.fetches.set(url, p);
     }
     return p;
@@ -327,10 +332,33 @@ export class ColumnWalker {
     return { record: record && check.outcome === "ok" ? record : undefined, check, unchanged: false };
   }
 
-  private async fetchHtml(url: string, priority: Priority = PRIORITY.walk): Promise<PageResult> {
+  private async fetchHtml(url: string, priority: Priority = PRIORITY.walk, mayReuse = false): Promise<PageResult> {
     const o = this.o;
     const maxBody = o.config.crawl.maxBodyBytes;
     const cached = o.cached?.(url);
+    const reuseMs = o.config.crawl.recheckAfterHours * 3600e3;
+    if (mayReuse && cached && reuseMs > 0) {
+      const age = o.now().getTime() - Date.parse(cached.fetchedAt);
+      if (age >= 0 && age < reuseMs) {
+        // Fetched OK a short while ago: the cached record stands for the page, with no request at all.
+        this.reused++;
+        const r = cached.record;
+        const check: LinkCheck = {
+          url,
+          outcome: "ok",
+          status: r.status,
+          redirects: [{ url: r.finalUrl, status: r.status }],
+          method: "none",
+          attempts: 0,
+          checkedAt: cached.fetchedAt,
+          title: r.title,
+          anchors: r.anchors,
+        };
+        if (r.finalUrl !== url) check.finalUrl = r.finalUrl;
+        this.recordCheck(url, check, r.finalUrl);
+        return { record: r, check, unchanged: true };
+      }
+    }
     const out = await o.fetcher.fetch(url, {
       method: "GET",
       priority,

@@ -39,7 +39,7 @@ describe("HostLimiter", () => {
     expect(limiter.inFlight("b")).toBe(0);
   });
 
-  it("serves the walk before link checks, and in arrival order within a priority", async () => {
+  it("lets the walk and the link checks take turns, each in arrival order", async () => {
     const limiter = new HostLimiter(() => 1);
     const order: string[] = [];
     let release!: () => void;
@@ -49,12 +49,14 @@ describe("HostLimiter", () => {
       limiter.run("h", async () => void order.push("check-1"), PRIORITY.check),
       limiter.run("h", async () => void order.push("walk-1"), PRIORITY.walk),
       limiter.run("h", async () => void order.push("check-2"), PRIORITY.check),
+      limiter.run("h", async () => void order.push("check-3"), PRIORITY.check),
       limiter.run("h", async () => void order.push("walk-2"), PRIORITY.walk),
     ];
-    expect(limiter.waiting("h")).toBe(4);
+    expect(limiter.waiting("h")).toBe(5);
     release();
     await Promise.all([first, ...queued]);
-    expect(order).toEqual(["walk-1", "walk-2", "check-1", "check-2"]);
+    // A slow link cannot be starved behind a long walk, nor the walk behind thousands of checks.
+    expect(order).toEqual(["walk-1", "check-1", "walk-2", "check-2", "check-3"]);
   });
 
   it("holds new requests to a host that asked for a pause, and only that host", async () => {
