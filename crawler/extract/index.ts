@@ -190,7 +190,7 @@ export function extractPage(input: ExtractInput): PageRecord {
   const updated = firstDate(metadata, UPDATED_LABELS) ?? firstDate(meta, META_UPDATED);
 
   const links = extractLinks($, finalUrl, base);
-  const listItems = extractListItems($, finalUrl, { html, notices: scan.notices, exclude: scan.crumbStarts });
+  const listItems = extractListItems($, finalUrl, { html, notices: scan.notices, exclude: scan.crumbStarts, breadcrumb });
   const pagination = extractPagination(html, $, finalUrl, listItems.length);
 
   const record: PageRecord = {

@@ -84,7 +84,7 @@ function rowDate(row: Element, link: Element, rowText = textOf(row, 2000)): stri
 }
 
 /** Is the element headed by a side widget's title (热点信息, 相关链接 …) among the few siblings before it? */
-function headedAsSideWidget(el: Element): boolean {
+function headedAsSideWidget(el: Element, ownNames: string): boolean {
   for (let n: Element | null = el, d = 0; n && d < 2; n = isElement(n.parent) ? n.parent : null, d++) {
     let p = n.prev;
     for (let k = 0; p && k < 6; p = p.prev) {
@@ -95,7 +95,8 @@ function headedAsSideWidget(el: Element): boolean {
         t = textOf(p, 80);
       } else continue;
       const c = collapse(t);
-      if (c && c.length <= 30 && SIDE_TITLES.test(c)) return true;
+      // A heading naming the page's own column (a column called 最新动态) is the list's title, not a widget's.
+      if (c && c.length <= 30 && SIDE_TITLES.test(c) && !ownNames.includes(c)) return true;
     }
   }
   return false;
@@ -251,7 +252,7 @@ function anchorsIn(el: Element): Element[] {
   return out;
 }
 
-function pickList($: CheerioAPI, base: string, notices: Element[], exclude: Element[]): Row[] {
+function pickList($: CheerioAPI, base: string, notices: Element[], exclude: Element[], ownNames: string): Row[] {
   const links = scanOf($).anchorElements.filter(hrefOk);
   const candidates = collectCandidates(links, undefined);
   // Dated lists outside site chrome and side widgets come first ("prefer containers with dates"); the rest compete
@@ -283,7 +284,7 @@ function pickList($: CheerioAPI, base: string, notices: Element[], exclude: Elem
     if (!mostlyDated && (c.rowTag === "p" || insideArticleBody(c.container))) continue;
     const ctx = insideChrome(c.container);
     // Header, nav, footer, <aside> and widgets titled 热点/相关/推荐 never hold the column's entries.
-    if (ctx.chrome || ctx.aside || headedAsSideWidget(c.container)) continue;
+    if (ctx.chrome || ctx.aside || headedAsSideWidget(c.container, ownNames)) continue;
     if (/crumb|position|location|dqwz|weizhi/i.test(`${c.container.attribs.class ?? ""} ${c.container.attribs.id ?? ""}`)) continue;
     const tier = mostlyDated && !ctx.chrome && !ctx.side ? 1 : 0;
     const score = scoreRows(rows, ctx);
@@ -464,6 +465,8 @@ export interface ListOptions {
   notices?: Element[];
   /** Elements whose links are never list entries (the breadcrumb: scanDocument's crumbStarts). */
   exclude?: Element[];
+  /** The page's breadcrumb, when already extracted: its names are the page's own, never a side widget's. */
+  breadcrumb?: string[];
 }
 
 /**
@@ -489,7 +492,11 @@ export function extractListItems($: CheerioAPI, pageUrl: string, options: ListOp
     }
   }
   const scan = scanOf($);
-  const rows = pickList($, base, options.notices ?? scan.notices, options.exclude ?? scan.crumbStarts);
+  // The page's own names (title, ColumnName, breadcrumb): a list headed by one of them is the column's.
+  let ownNames = collapse(scan.title);
+  for (const m of scan.metas) if (/^columnname$/i.test(m.attribs.name ?? "")) ownNames += ` ${m.attribs.content ?? ""}`;
+  if (options.breadcrumb) ownNames += ` ${options.breadcrumb.join(" ")}`;
+  const rows = pickList($, base, options.notices ?? scan.notices, options.exclude ?? scan.crumbStarts, ownNames);
   if (rows.length) return toItems(rows);
   return inlineJsonItems($, base);
 }

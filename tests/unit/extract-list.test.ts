@@ -108,6 +108,15 @@ describe("list items on column pages", () => {
     ]);
   });
 
+  it("a column named like a widget (最新动态) keeps its own list", () => {
+    const html = frame(`<h2>最新动态</h2><ul class="list"><li><a href="./202403/t20240315_1.html">区局召开安全生产会议</a><span>2024-03-15</span></li></ul>`).replace(
+      "<title>通知公告_某区市场监督管理局</title>",
+      "<title>最新动态_某区市场监督管理局</title>",
+    );
+    const r = extractPage({ url: U, finalUrl: U, status: 200, html });
+    expect(r.listItems.map((i) => i.title)).toEqual(["区局召开安全生产会议"]);
+  });
+
   it("a column with a single entry", () => {
     const got = items(`<div class="list"><ul><li><a href="./202403/t20240315_9.html">某区市场监督管理局机构职能</a><span>2024-03-15</span></li></ul></div>`);
     expect(strip(got)).toEqual([["/xxgk/tzgg/202403/t20240315_9.html", "某区市场监督管理局机构职能", "2024-03-15"]]);
