@@ -20,7 +20,7 @@ const zh = {
   daysUnit: (n: number) => `${n} 天`,
   headline: (p: { newCount: number; open: number; fixed: number; oldestDays: number; oldestDept?: string }) =>
     `本期新发现不可用链接 ${p.newCount} 个，本期已修复 ${p.fixed} 个，目前仍有 ${p.open} 个未修复` +
-    (p.open && p.oldestDept ? `，其中持续时间最长的已达 ${p.oldestDays} 天（${p.oldestDept}）。` : "。"),
+    (p.open && p.oldestDept && p.oldestDays > 0 ? `，其中持续时间最长的已达 ${p.oldestDays} 天（${p.oldestDept}）。` : "。"),
   summaryByDept: "各科室情况",
   department: "科室",
   maintainers: "栏目负责人",
@@ -133,7 +133,7 @@ const en: Labels = {
   daysUnit: (n: number) => `${n} ${n === 1 ? "day" : "days"}`,
   headline: (p) =>
     `${p.newCount} new broken links this period, ${p.fixed} fixed, ${p.open} still open` +
-    (p.open && p.oldestDept ? `; the oldest has been broken for ${p.oldestDays} days (${p.oldestDept}).` : "."),
+    (p.open && p.oldestDept && p.oldestDays > 0 ? `; the oldest has been broken for ${p.oldestDays} days (${p.oldestDept}).` : "."),
   summaryByDept: "By department",
   department: "Department",
   maintainers: "Column maintainers",

@@ -173,6 +173,7 @@ export function buildReport(input: ReportInput): ReportModel {
   const departmentOf = (f: StoredFinding) => columnsById.get(f.columnId)?.maintainer.department ?? f.department;
   const maintainerOf = (f: StoredFinding) => columnsById.get(f.columnId)?.maintainer.name ?? f.maintainer.name;
 
+  const siteName = config?.site.name ?? input.runs[0]?.siteName ?? "";
   const depts = new Map<string, DepartmentReport>();
   const dept = (name: string): DepartmentReport => {
     let d = depts.get(name);
@@ -227,7 +228,7 @@ export function buildReport(input: ReportInput): ReportModel {
     if (f.state === "acknowledged") d.acknowledged++;
     const state: RowState = fixedInPeriod ? "fixed" : isNew ? "new" : f.state === "acknowledged" ? "acknowledged" : "open";
     const daysOpen = fixedInPeriod ? days(since, new Date(f.fixedAt!)) : days(since, now);
-    const pageTitle = f.pageTitle ?? (typeof f.evidence.pageTitle === "string" ? f.evidence.pageTitle : "");
+    const pageTitle = shortTitle(f.pageTitle ?? (typeof f.evidence.pageTitle === "string" ? f.evidence.pageTitle : ""), siteName);
 
     if (!LINK_KINDS.includes(f.kind)) {
       if (!unresolved) continue;
@@ -272,9 +273,12 @@ export function buildReport(input: ReportInput): ReportModel {
     if (unresolved) d.oldestDays = Math.max(d.oldestDays, daysOpen);
   }
 
-  // Trend: week ends going back from now, at least covering the period.
+  // Trend: week ends going back from now, at least covering the period, but not long before the first crawl
+  // (a young database would otherwise draw weeks of zeros).
   const periodWeeks = Math.ceil((now.getTime() - sinceMs) / (7 * DAY));
-  const nWeeks = Math.min(52, Math.max(input.trendWeeks ?? 8, periodWeeks + 1));
+  const firstRun = input.runs.length ? Math.min(...input.runs.map((r) => Date.parse(r.startedAt))) : now.getTime();
+  const historyWeeks = Math.ceil((now.getTime() - firstRun) / (7 * DAY)) + 1;
+  const nWeeks = Math.max(2, Math.min(52, Math.max(input.trendWeeks ?? 8, periodWeeks + 1), historyWeeks));
   const weeks = Array.from({ length: nWeeks }, (_, i) => new Date(now.getTime() - (nWeeks - 1 - i) * 7 * DAY).toISOString());
   const eventsByFinding = new Map<string, FindingEvent[]>();
   for (const e of input.events) {
@@ -335,6 +339,20 @@ export function buildReport(input: ReportInput): ReportModel {
     departments,
     totals,
   };
+}
+
+/**
+ * Page titles usually end with the site's name (`文章标题_上海市嘉定区市场监督管理局`): in a report about that site the
+ * suffix says nothing, so it is dropped.
+ */
+export function shortTitle(title: string, siteName: string): string {
+  const t = title.trim();
+  if (!siteName) return t;
+  for (const sep of ["_", "-", "|", "—", "–", " - ", " | ", "－", "｜"]) {
+    const suffix = sep + siteName;
+    if (t.endsWith(suffix) && t.length > suffix.length) return t.slice(0, -suffix.length).trim();
+  }
+  return t;
 }
 
 /** The same report narrowed to one department (for its e-mail and its attachment). */
