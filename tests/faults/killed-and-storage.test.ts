@@ -81,6 +81,10 @@ describe("killed in the middle of a crawl", () => {
     // findings.json is the previous one, whole (a killed crawl never writes half a file).
     expect(readFileSync(t.file("out/findings.json"), "utf8")).toBe(findingsJsonBefore);
     expect(tmpLeftovers(t.file("out"))).toEqual([]);
+    // gongkai itself reads it too: the weekly report still comes out, with the open finding.
+    const report = await runCli(["report", "--db", db, "--format", "md", "--out", t.file("report")]);
+    expect(report.code, report.stderr).toBe(0);
+    expect(readFileSync(t.file("report/report.md"), "utf8")).toContain("已失效的链接");
 
     // The next crawl is not blocked by the dead one's lock, and records what happened to it.
     const next = await runCli(crawlArgs(cfg, db, t.file("out")));

@@ -317,7 +317,7 @@ describe("a flood", () => {
     const own: number[] = [];
     await Promise.all(
       Array.from({ length: 10 }, async () => {
-        for (let i = 0; i < 40; i++) own.push((await request("GET", "/api/me", { token: TOKENS.office.token })).status);
+        for (let i = 0; i < 60; i++) own.push((await request("GET", "/api/me", { token: TOKENS.office.token })).status);
       }),
     );
     expect(own.filter((s) => s === 429).length).toBeGreaterThan(0);
