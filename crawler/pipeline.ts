@@ -203,7 +203,6 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
       robotsSkipped: fetcher.stats.robotsSkipped,
       privateSkipped: fetcher.stats.privateSkipped,
       unchangedPages: walk.unchanged,
-      pagesReused: walk.reused,
       headFallbacks: checker.stats.headFallbacks,
       boundHits: walk.columns.filter((c) => c.boundHit).length,
       maxInFlight: Math.max(0, ...[...siteHosts].map((h) => fetcher.limiter.maxInFlight(h))),
@@ -295,7 +294,7 @@ function summarize(
   const byKind = new Map<string, number>();
   for (const f of findings) byKind.set(f.kind, (byKind.get(f.kind) ?? 0) + 1);
   log(
-    `[完成 done] 页面 pages ${s.pagesCrawled}（未变化 unchanged ${s.unchangedPages}，沿用 reused ${s.pagesReused}）· 链接 links ${s.linksChecked}` +
+    `[完成 done] 页面 pages ${s.pagesCrawled}（未变化 unchanged ${s.unchangedPages}）· 链接 links ${s.linksChecked}` +
       `（沿用 reused ${s.linksReused}，跳过 skipped ${s.linksSkipped}）· 请求 requests ${s.requests} · ` +
       `重试 retries ${s.retries} · robots 跳过 ${s.robotsSkipped} · 用时 ${(s.elapsedMs / 1000).toFixed(1)} s`,
   );

@@ -29,7 +29,7 @@ export interface LinkRef {
 }
 
 /** Fetches a same-site page the way the walk does (shared with it: one request serves both). */
-export type SitePageFetch = (url: string) => Promise<LinkCheck>;
+export type SitePageFetch = (url: string, opts?: { timeoutRetries?: number }) => Promise<LinkCheck>;
 
 export interface CheckerOptions {
   fetcher: Fetcher;
@@ -298,9 +298,9 @@ export class LinkChecker {
   /** Check one URL: HEAD or GET as the link calls for, GET again when HEAD is refused or fails. */
   private async checkOne(url: string, e: Entry): Promise<LinkCheck> {
     const f = this.o.fetcher;
-    if (e.sameSite && !e.headFirst && this.o.sitePage) return this.o.sitePage(url);
+    if (e.sameSite && !e.headFirst && this.o.sitePage) return this.o.sitePage(url, { timeoutRetries: this.timedOutBefore(url) ? 0 : 1 });
     if (e.headFirst && !e.wantsGet) {
-      const head = await f.fetch(url, { method: "HEAD", priority: PRIORITY.check, retries: 0 });
+      const head = await f.fetch(url, { method: "HEAD", priority: PRIORITY.check, retries: 0, timeoutRetries: 0 });
       const fallback = this.needsGet(head, e);
       if (!fallback) return classify({ outcome: head, attachment: e.attachment, checkedAt: this.o.now().toISOString(), probe: null });
       this.stats.headFallbacks++;
@@ -309,9 +309,16 @@ export class LinkChecker {
         const wait = parseRetryAfter(headerValue(head.headers, "retry-after"), Date.now());
         if (wait !== undefined && wait <= 30_000) f.limiter.pause(hostKey(head.finalUrl), wait);
       }
-      return this.get(url, e, head.attempts);
+      // A HEAD that timed out has cost a whole timeout already; the GET gets no second one.
+      return this.get(url, e, head.attempts, head.error?.kind === "timeout");
     }
     return this.get(url, e, 0);
+  }
+
+  /** The last crawl already waited in vain for this URL: once more is enough (a hang costs a whole timeout). */
+  private timedOutBefore(url: string): boolean {
+    const prev = this.o.previous?.get(url);
+    return prev?.outcome === "broken" && prev.reason === "timeout";
   }
 
   private needsGet(head: FetchOutcome, e: Entry): boolean {
@@ -326,11 +333,12 @@ export class LinkChecker {
     return false;
   }
 
-  private async get(url: string, e: Entry, priorAttempts: number): Promise<LinkCheck> {
+  private async get(url: string, e: Entry, priorAttempts: number, timedOut = false): Promise<LinkCheck> {
     const max = this.maxGetBytes;
     const out = await this.o.fetcher.fetch(url, {
       method: "GET",
       priority: PRIORITY.check,
+      timeoutRetries: timedOut || this.timedOutBefore(url) ? 0 : 1,
       bodyLimit: (status, headers) => (status >= 200 && status < 300 && isHtmlContentType(headerValue(headers, "content-type")) ? max : 0),
     });
     let page: PageFacts | undefined;

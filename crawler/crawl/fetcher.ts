@@ -19,6 +19,8 @@ export interface FetchOptions {
   conditional?: { etag?: string; lastModified?: string };
   /** Retries for transient failures (default: the config's). */
   retries?: number;
+  /** Retries after a timeout (default 1: each costs a whole timeout). */
+  timeoutRetries?: number;
   /** Skip robots.txt (only for robots.txt itself). */
   ignoreRobots?: boolean;
 }
@@ -211,6 +213,7 @@ export class Fetcher {
         retries,
         Date.now(),
         this.opts.backoff,
+        o.timeoutRetries ?? 1,
       );
       if (!decision.retry) return result;
       this.stats.retries++;

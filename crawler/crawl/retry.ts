@@ -17,8 +17,8 @@ export function isTransientError(kind: NetErrorKind): boolean {
  * How many attempts a failure of this kind gets in all. Timeouts cost a whole timeout each, so they get at most one
  * retry: a page that trickles bytes for 15 s is not better the fourth time.
  */
-export function maxAttemptsFor(kind: NetErrorKind | "status", retries: number): number {
-  if (kind === "timeout") return 1 + Math.min(retries, 1);
+export function maxAttemptsFor(kind: NetErrorKind | "status", retries: number, timeoutRetries = 1): number {
+  if (kind === "timeout") return 1 + Math.min(retries, timeoutRetries);
   return 1 + retries;
 }
 
@@ -75,9 +75,10 @@ export function decideRetry(
   retries: number,
   nowMs: number,
   opts: BackoffOptions = {},
+  timeoutRetries = 1,
 ): RetryDecision {
   if ("error" in outcome) {
-    if (!isTransientError(outcome.error) || attempt >= maxAttemptsFor(outcome.error, retries)) return { retry: false };
+    if (!isTransientError(outcome.error) || attempt >= maxAttemptsFor(outcome.error, retries, timeoutRetries)) return { retry: false };
     const d = backoffMs(attempt, undefined, opts);
     return d === undefined ? { retry: false } : { retry: true, delayMs: d };
   }

@@ -56,8 +56,6 @@ export interface WalkResult {
   cacheEntries: PageCacheEntry[];
   /** Pages answered 304 (unchanged since the last crawl). */
   unchanged: number;
-  /** Pages taken from the page cache without a request (fetched OK within recheckAfterHours). */
-  reused: number;
   /** Paths (URL without query) found to be crawler traps. */
   trappedPaths: Set<string>;
 }
@@ -113,7 +111,6 @@ export class ColumnWalker {
   private done!: () => void;
   private cacheEntries: PageCacheEntry[] = [];
   private unchanged = 0;
-  private reused = 0;
   private renderer?: Promise<JsRenderer>;
   private readonly maxPages: number;
 
@@ -121,18 +118,18 @@ export class ColumnWalker {
 
   constructor(private readonly o: WalkOptions) {
     this.maxPages = o.config.crawl.maxPagesPerColumn;
-    o.checker.setSitePageFetch((url) => this.fetchForCheck(url));
+    o.checker.setSitePageFetch((url, opts) => this.fetchForCheck(url, opts?.timeoutRetries));
   }
 
   /**
    * A link check of a same-site page: the same fetch the walk makes, shared with it, so a page a column lists later
    * is not requested again. Once the walk is over nothing will need the record, so it is not kept.
    */
-  private async fetchForCheck(url: string): Promise<LinkCheck> {
+  private async fetchForCheck(url: string, timeoutRetries?: number): Promise<LinkCheck> {
     const known = this.fetches.get(url);
     if (known) return (await known).check;
-    if (this.walkDone) return (await this.fetchHtml(url, PRIORITY.check, true)).check;
-    const p = this.fetchHtml(url, PRIORITY.check, true);
+    if (this.walkDone) return (await this.fetchHtml(url, PRIORITY.check, timeoutRetries)).check;
+    const p = this.fetchHtml(url, PRIORITY.check, timeoutRetries);
     this.fetches.set(url, p);
     return (await p).check;
   }
@@ -160,7 +157,7 @@ export class ColumnWalker {
       s.walk.items = [...s.itemUrls.values()];
     }
     const trappedPaths = new Set(states.flatMap((s) => [...s.guard.trapped]));
-    return { pages: this.pages, columns: states.map((s) => s.walk), cacheEntries: this.cacheEntries, unchanged: this.unchanged, reused: this.reused, trappedPaths };
+    return { pages: this.pages, columns: states.map((s) => s.walk), cacheEntries: this.cacheEntries, unchanged: this.unchanged, trappedPaths };
   }
 
   private columnState(column: Column): ColumnState {
@@ -224,9 +221,7 @@ export class ColumnWalker {
     const { col: s, role } = job;
     const js = !!s.walk.column.javascript && role === "list";
     const isStart = job.url === (normalizeUrl(s.walk.column.url) ?? s.walk.column.url);
-    // List pages and a column's first page are always asked again (new items appear there); item and section pages
-    // fetched OK within recheckAfterHours may come from the page cache.
-    const result = await this.fetchPage(job.url, js, !isStart && (role === "item" || role === "section"));
+    const result = await this.fetchPage(job.url, js);
     if (!result.record) {
       if (isStart) s.walk.error = describeFailure(result.check);
       return;
@@ -309,10 +304,10 @@ export class ColumnWalker {
   }
 
   /** Fetch one page once per crawl (an item listed in two columns is fetched once). */
-  private fetchPage(url: string, js: boolean, mayReuse: boolean): Promise<PageResult> {
+  private fetchPage(url: string, js: boolean): Promise<PageResult> {
     let p = this.fetches.get(url);
     if (!p) {
-      p = js ? this.render(url) : this.fetchHtml(url, PRIORITY.walk, mayReuse);
+      p = js ? this.render(url) : this.fetchHtml(url, PRIORITY.walk);
       this.fetches.set(url, p);
     }
     return p;
@@ -332,36 +327,19 @@ export class ColumnWalker {
     return { record: record && check.outcome === "ok" ? record : undefined, check, unchanged: false };
   }
 
-  private async fetchHtml(url: string, priority: Priority = PRIORITY.walk, mayReuse = false): Promise<PageResult> {
+  /**
+   * Every page is asked for on every crawl — conditionally (If-None-Match / If-Modified-Since) when the last crawl
+   * saw it, so an unchanged page costs a 304 and no parsing. Trusting a cached page without asking would be cheaper
+   * still, but an item page that started answering 404 since would go unnoticed.
+   */
+  private async fetchHtml(url: string, priority: Priority = PRIORITY.walk, timeoutRetries?: number): Promise<PageResult> {
     const o = this.o;
     const maxBody = o.config.crawl.maxBodyBytes;
     const cached = o.cached?.(url);
-    const reuseMs = o.config.crawl.recheckAfterHours * 3600e3;
-    if (mayReuse && cached && reuseMs > 0) {
-      const age = o.now().getTime() - Date.parse(cached.fetchedAt);
-      if (age >= 0 && age < reuseMs) {
-        // Fetched OK a short while ago: the cached record stands for the page, with no request at all.
-        this.reused++;
-        const r = cached.record;
-        const check: LinkCheck = {
-          url,
-          outcome: "ok",
-          status: r.status,
-          redirects: [{ url: r.finalUrl, status: r.status }],
-          method: "none",
-          attempts: 0,
-          checkedAt: cached.fetchedAt,
-          title: r.title,
-          anchors: r.anchors,
-        };
-        if (r.finalUrl !== url) check.finalUrl = r.finalUrl;
-        this.recordCheck(url, check, r.finalUrl);
-        return { record: r, check, unchanged: true };
-      }
-    }
     const out = await o.fetcher.fetch(url, {
       method: "GET",
       priority,
+      timeoutRetries,
       conditional: cached ? { etag: cached.etag, lastModified: cached.lastModified } : undefined,
       bodyLimit: (status, headers) => {
         const ct = headerValue(headers, "content-type");

@@ -154,13 +154,15 @@ describe("re-crawl of the unchanged demo site", () => {
     }
   });
 
-  it("an hour later, trusts pages and links checked OK since, but asks every list page again", () => {
-    expect(secondRequests.length).toBeLessThan(firstRequests.length * 0.35);
-    expect(second.data.stats.pagesReused).toBeGreaterThan(first.data.pages.length * 0.5);
+  it("an hour later, asks for every page conditionally and skips links checked OK since", () => {
+    const notModified = secondRequests.filter((r) => r.status === 304).length;
+    expect(notModified).toBeGreaterThan(first.data.pages.length * 0.9);
+    expect(second.data.stats.unchangedPages).toBe(notModified);
     expect(second.data.stats.linksReused).toBeGreaterThan(0);
-    const asked = new Set(secondRequests.map((r) => normalizeUrl(`http://${r.host}${r.path}`)));
-    for (const c of second.data.columns) for (const l of c.listPages) expect(asked.has(l), l).toBe(true);
-    expect(second.data.pages.length).toBe(first.data.pages.length);
+    expect(secondRequests.length).toBeLessThan(firstRequests.length * 0.8);
+    // The URL that never answers was waited for once more, not twice (it timed out last time too).
+    const hang = site.manifest.planted.find((p) => p.reason === "timeout")!.targetUrl!;
+    expect(secondRequests.filter((r) => normalizeUrl(`http://${r.host}${r.path}`) === hang)).toHaveLength(1);
   });
 
   it("checks the broken links again rather than trusting the last crawl", () => {
@@ -172,11 +174,10 @@ describe("re-crawl of the unchanged demo site", () => {
     }
   });
 
-  it("the next night, asks for every page again with a conditional request", () => {
+  it("the next night, checks every link again (the last checks are too old to trust)", () => {
     expect(third.exitCode).toBe(0);
-    const notModified = thirdRequests.filter((r) => r.status === 304).length;
-    expect(notModified).toBeGreaterThan(first.data.pages.length * 0.9);
-    expect(third.data.stats.unchangedPages).toBe(notModified);
+    expect(third.data.stats.linksReused).toBe(0);
+    expect(thirdRequests.filter((r) => r.status === 304).length).toBeGreaterThan(first.data.pages.length * 0.9);
     expect(new Set(third.findings.filter(OURS).map((f) => f.id))).toEqual(new Set(first.findings.filter(OURS).map((f) => f.id)));
   });
 });
