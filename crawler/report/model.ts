@@ -376,11 +376,30 @@ export function forDepartment(model: ReportModel, department: string): ReportMod
   };
 }
 
-/** Local calendar date (Asia/Shanghai unless told otherwise) as YYYY-MM-DD, for labels and file names. */
-export function localDate(iso: string, timeZone = "Asia/Shanghai"): string {
-  return new Intl.DateTimeFormat("sv-SE", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(iso));
+// Intl formatters are costly to build: one per zone and shape, reused for every row.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(timeZone: string, withTime: boolean): Intl.DateTimeFormat {
+  const key = `${timeZone}|${withTime}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat("sv-SE", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      ...(withTime ? { hour: "2-digit", minute: "2-digit", hour12: false } : {}),
+    });
+    formatters.set(key, f);
+  }
+  return f;
 }
 
+/** Local calendar date (Asia/Shanghai unless told otherwise) as YYYY-MM-DD, for labels and file names. */
+export function localDate(iso: string, timeZone = "Asia/Shanghai"): string {
+  return formatter(timeZone, false).format(new Date(iso));
+}
+
+/** Local date and time as `YYYY-MM-DD HH:MM`. */
 export function localDateTime(iso: string, timeZone = "Asia/Shanghai"): string {
-  return new Intl.DateTimeFormat("sv-SE", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false }).format(new Date(iso));
+  return formatter(timeZone, true).format(new Date(iso));
 }
