@@ -232,3 +232,48 @@ describe("a column built by script (javascript: true)", () => {
     }
   });
 });
+
+describe("settings and stopping", () => {
+  it("with checkExternalLinks off, sends nothing to other hosts and reports nothing about them", async () => {
+    const m = await startMiniSite();
+    try {
+      const input = JSON.parse(JSON.stringify(m.config));
+      input.crawl.checkExternalLinks = false;
+      input.columns = input.columns.slice(0, 1);
+      const r = await runCrawl(ConfigSchema.parse(input), { dbFile: path.join(dir, "noext.sqlite"), outDir: path.join(dir, "noext-out"), log: quiet });
+      expect(r.exitCode).toBe(0);
+      expect(m.ext.requests).toEqual([]);
+      expect(r.findings.some((f) => f.targetUrl?.startsWith(m.ext.baseUrl) || f.reason === "dns")).toBe(false);
+      expect(r.data.checks.get(`${m.ext.baseUrl}ext-gone.html`)).toMatchObject({ outcome: "skipped", skipped: "external-off" });
+      // Same-site defects are still found.
+      expect(r.findings.some((f) => f.targetUrl === m.url("/missing.html"))).toBe(true);
+    } finally {
+      await m.close();
+    }
+  });
+
+  it("an aborted crawl ends with exit 1, writes a valid findings.json and marks nothing fixed", async () => {
+    const m = await startMiniSite({ latencyMs: 30 });
+    try {
+      const config = ConfigSchema.parse(m.config);
+      const db = path.join(dir, "abort.sqlite");
+      const out = path.join(dir, "abort-out");
+      const full = await runCrawl(config, { dbFile: db, outDir: out, log: quiet });
+      expect(full.exitCode).toBe(0);
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(), 300);
+      const t0 = Date.now();
+      const r = await runCrawl(config, { dbFile: db, outDir: out, log: quiet, signal: ac.signal });
+      expect(r.exitCode).toBe(1);
+      expect(r.data.complete).toBe(false);
+      expect(Date.now() - t0).toBeLessThan(5000);
+      FindingsFileSchema.parse(JSON.parse(readFileSync(r.findingsFile, "utf8")));
+      const store = openStore(db);
+      expect(store.findings().filter((f) => f.state === "fixed")).toEqual([]);
+      expect(store.findings().filter((f) => f.state === "open").length).toBe(full.findings.length);
+      store.close();
+    } finally {
+      await m.close();
+    }
+  });
+});
