@@ -1,0 +1,88 @@
+// Where each target of issue #7 stands, from the bench's results. Pure. Reported, never asserted.
+import { fmtNum, fmtPct, median } from "./stats.js";
+import type { BenchResults, RunResult, TargetStatus } from "./types.js";
+
+const MB = 1024 * 1024;
+
+function runs(r: Pick<BenchResults, "runs">, tool: RunResult["tool"], kind: RunResult["kind"], latencyMs?: number): RunResult[] {
+  return r.runs.filter((x) => x.tool === tool && x.kind === kind && (latencyMs === undefined || x.latencyMs === latencyMs));
+}
+
+export function evaluateTargets(r: Pick<BenchResults, "runs" | "options" | "recrawl" | "rssGrowth" | "overlay">): TargetStatus[] {
+  const out: TargetStatus[] = [];
+  const L = r.options.latencyMs;
+  const cold = runs(r, "gongkai", "cold", L);
+  const conditions = `${L} ms, ${r.options.concurrency}/host, ${fmtNum(r.options.pages)} pages`;
+
+  const effs = cold.map((x) => x.efficiency).filter((x): x is number => x !== undefined);
+  out.push({
+    id: "efficiency",
+    target: "效率 efficiency ≥ 0.9 (20 ms, 4/host)",
+    value: effs.length ? fmtNum(median(effs), 2) : "–",
+    met: effs.length ? median(effs) >= 0.9 : undefined,
+    note: L === 20 && r.options.concurrency === 4 ? conditions : `measured at ${conditions}, not the target's 20 ms / 4`,
+  });
+
+  const rpu = cold.map((x) => x.requestsPerUniqueUrl).filter((x): x is number => x !== undefined);
+  out.push({
+    id: "requests-per-url",
+    target: "每个唯一URL的请求数 requests per unique URL ≤ 1.02",
+    value: rpu.length ? fmtNum(Math.max(...rpu), 3) : "–",
+    met: rpu.length ? Math.max(...rpu) <= 1.02 : undefined,
+    note: "cold crawls, retries included",
+  });
+
+  const rss = cold.map((x) => x.maxRssBytes).filter((x) => Number.isFinite(x));
+  out.push({
+    id: "rss",
+    target: `峰值内存 peak RSS ≤ 400 MB at 20,000 pages`,
+    value: rss.length ? `${fmtNum(Math.max(...rss) / MB)} MB` : "–",
+    met: rss.length ? Math.max(...rss) <= 400 * MB : undefined,
+    note: r.options.pages >= 20000 ? conditions : `measured at ${fmtNum(r.options.pages)} pages only`,
+  });
+  const g = r.rssGrowth;
+  out.push({
+    id: "rss-growth",
+    target: "内存增长低于线性 RSS grows sub-linearly",
+    value: g?.exponent !== undefined ? `k = ${fmtNum(g.exponent, 2)}` : "–",
+    met: g?.exponent !== undefined ? g.exponent < 1 : undefined,
+    note: g ? `${fmtNum(g.smallPages)} → ${fmtNum(g.pages)} pages: ${fmtNum(g.smallRssBytes / MB)} → ${fmtNum(g.rssBytes / MB)} MB (RSS ∝ pages^k)` : undefined,
+  });
+
+  const share = r.recrawl?.timeShare;
+  out.push({
+    id: "recrawl",
+    target: "复查 re-crawl ≤ 35% of cold time",
+    value: fmtPct(share),
+    met: share !== undefined ? share <= 0.35 : undefined,
+    note: r.recrawl?.requestShare !== undefined ? `requests: ${fmtPct(r.recrawl.requestShare)} of cold` : undefined,
+  });
+
+  for (const lat of [...new Set([L, 0])]) {
+    const g = runs(r, "gongkai", "cold", lat).map((x) => x.wallSecs);
+    const l = runs(r, "linkinator", "linkinator", lat).map((x) => x.wallSecs);
+    out.push({
+      id: `vs-linkinator-${lat}ms`,
+      target: `不慢于 linkinator no slower than linkinator (${lat} ms)`,
+      value: g.length && l.length ? `${fmtNum(median(g), 1)} s vs ${fmtNum(median(l), 1)} s` : "–",
+      met: g.length && l.length ? median(g) <= median(l) : undefined,
+      note: g.length && l.length ? `gongkai ÷ linkinator = ${fmtNum(median(g) / median(l), 2)}` : "not measured",
+    });
+  }
+
+  const o = r.overlay && "loadToCompleteMs" in r.overlay ? r.overlay : undefined;
+  out.push({
+    id: "overlay-load",
+    target: "浮层 overlay ≤ 50 ms for 3,000 links",
+    value: o ? `${fmtNum(o.loadToCompleteMs, 1)} ms` : "–",
+    met: o ? o.loadToCompleteMs <= 50 : undefined,
+    note: o ? `${fmtNum(o.links)} links, ${fmtNum(o.findings)} findings, via ${o.via}` : r.overlay && "error" in r.overlay ? r.overlay.error : "not run",
+  });
+  out.push({
+    id: "overlay-added",
+    target: "新增链接 ≤ 10 ms for 100 links added later",
+    value: o ? `${fmtNum(o.added100Ms, 1)} ms` : "–",
+    met: o ? o.added100Ms <= 10 : undefined,
+  });
+  return out;
+}

@@ -1,0 +1,157 @@
+// The bench's site, in its own process so the crawler's CPU and memory are measured alone. Serves the demo site
+// (tests/fixtures/demo-site/server.ts) at the size and latency asked for, counts what it serves, and answers the
+// parent over IPC: { id, op: "info" | "counters" | "reset" | "override" | "close" }.
+// Started by bench/lib/site.ts as `node bin/run-ts.mjs bench/site-process.ts` with an IPC channel.
+import http from "node:http";
+import { writeFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { emptyHostCounts, totalOf, type HostCounts, type SiteCounts } from "./lib/stats.js";
+
+interface HostState extends HostCounts {
+  urls: Set<string>;
+  inFlight: number;
+}
+
+const hosts = new Map<string, HostState>();
+let cpuAtReset = process.cpuUsage();
+let since = Date.now();
+
+function hostState(host: string): HostState {
+  let h = hosts.get(host);
+  if (!h) {
+    h = { ...emptyHostCounts(), urls: new Set(), inFlight: 0 };
+    hosts.set(host, h);
+  }
+  return h;
+}
+
+// Count every request any server in this process receives, before the demo server sees it: the counts do not
+// depend on how the demo server records requests, and bytes are measured on the socket (headers included).
+const originalEmit = http.Server.prototype.emit;
+http.Server.prototype.emit = function (this: http.Server, event: string | symbol, ...args: unknown[]) {
+  if (event === "request") {
+    const req = args[0] as http.IncomingMessage;
+    const res = args[1] as http.ServerResponse;
+    const host = req.headers.host ?? "?";
+    const h = hostState(host);
+    h.requests++;
+    if (req.method === "GET") h.get++;
+    else if (req.method === "HEAD") h.head++;
+    if (req.headers["if-none-match"] || req.headers["if-modified-since"]) h.conditional++;
+    const key = req.url ?? "";
+    if (!h.urls.has(key)) {
+      h.urls.add(key);
+      h.uniqueUrls++;
+    }
+    h.inFlight++;
+    if (h.inFlight > h.maxInFlight) h.maxInFlight = h.inFlight;
+    const socket = req.socket;
+    const writtenBefore = socket.bytesWritten;
+    const arrived = performance.now();
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      h.inFlight--;
+      h.busyMs += performance.now() - arrived;
+      h.bytesOut += Math.max(0, socket.bytesWritten - writtenBefore);
+      if (res.statusCode === 304) h.notModified++;
+    };
+    res.once("finish", finish);
+    res.once("close", finish);
+  }
+  return originalEmit.apply(this, [event, ...args] as Parameters<typeof originalEmit>);
+} as typeof http.Server.prototype.emit;
+
+function counters(): SiteCounts & { elapsedMs: number; cpuUserMs: number; cpuSystemMs: number } {
+  const out: Record<string, HostCounts> = {};
+  for (const [host, h] of hosts) {
+    const { urls: _urls, inFlight: _inFlight, ...counts } = h;
+    out[host] = counts;
+  }
+  const cpu = process.cpuUsage(cpuAtReset);
+  return { hosts: out, total: totalOf(out), elapsedMs: Date.now() - since, cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000 };
+}
+
+function reset(): void {
+  hosts.clear();
+  cpuAtReset = process.cpuUsage();
+  since = Date.now();
+}
+
+const size = process.env.BENCH_SITE_SIZE === "demo" || !process.env.BENCH_SITE_SIZE ? "demo" : Number(process.env.BENCH_SITE_SIZE);
+const latencyMs = Number(process.env.BENCH_SITE_LATENCY_MS ?? 20);
+const port = process.env.BENCH_SITE_PORT ? Number(process.env.BENCH_SITE_PORT) : undefined;
+const externalPort = process.env.BENCH_SITE_EXTERNAL_PORT ? Number(process.env.BENCH_SITE_EXTERNAL_PORT) : undefined;
+const now = process.env.BENCH_SITE_NOW ? new Date(process.env.BENCH_SITE_NOW) : undefined;
+
+// BENCH_SITE_MODULE: another module with the same startDemoSite signature (to try the harness on a stand-in).
+const { startDemoSite } = (await import(
+  process.env.BENCH_SITE_MODULE ? pathToFileURL(process.env.BENCH_SITE_MODULE).href : "../tests/fixtures/demo-site/server.js"
+)) as typeof import("../tests/fixtures/demo-site/server.js");
+const startedAt = Date.now();
+const site = await startDemoSite({ size, latencyMs, ...(port !== undefined ? { port } : {}), ...(externalPort !== undefined ? { externalPort } : {}), ...(now ? { now } : {}) });
+const startMs = Date.now() - startedAt;
+
+function info() {
+  const m = site.manifest;
+  return {
+    baseUrl: site.baseUrl,
+    externalBaseUrl: site.externalBaseUrl,
+    startMs,
+    size,
+    latencyMs,
+    pageCount: m.pageCount,
+    trapPrefix: m.trapPrefix,
+    robotsDisallowed: m.robotsDisallowed,
+    now: m.now,
+    columns: m.columns.map((c) => ({ id: c.id, url: c.url, type: c.type, listPages: c.listPages, items: c.items, charset: c.charset, sampleItems: c.sampleItems?.map((x) => x.url) })),
+    planted: m.planted.length,
+    // Planted link defects: the bench re-checks that a crawl still finds them (speed that misses defects is no win).
+    plantedLinks: m.planted.filter((p) => p.targetUrl).map((p) => ({ kind: p.kind, reason: p.reason, pageUrl: p.pageUrl, targetUrl: p.targetUrl })),
+    config: site.config,
+    rss: process.memoryUsage().rss,
+  };
+}
+
+type Message = { id: number; op: string; path?: string; res?: unknown; file?: string };
+
+process.on("message", async (msg: Message) => {
+  const reply = (value: unknown, error?: string) => process.send?.({ id: msg.id, value, error });
+  try {
+    switch (msg.op) {
+      case "info":
+        return reply(info());
+      case "counters":
+        return reply(counters());
+      case "dump":
+        // Every URL requested since the last reset, per host, one a line: to compare what two tools fetched.
+        writeFileSync(msg.file!, [...hosts].flatMap(([host, h]) => [...h.urls].map((u) => `${host}${u}`)).sort().join("\n") + "\n");
+        return reply(true);
+      case "reset":
+        site.resetCounters?.();
+        reset();
+        return reply(true);
+      case "override":
+        // The demo server's override: a path answers differently (changed or broken page) until cleared with null.
+        site.override(msg.path!, (msg.res ?? null) as Parameters<typeof site.override>[1]);
+        return reply(true);
+      case "close":
+        await site.close();
+        reply(true);
+        process.disconnect?.();
+        return;
+      default:
+        return reply(undefined, `unknown op ${msg.op}`);
+    }
+  } catch (e) {
+    reply(undefined, (e as Error).stack ?? String(e));
+  }
+});
+
+process.on("disconnect", () => {
+  // The parent went away: stop serving rather than linger as an orphan.
+  void site.close().finally(() => process.exit(0));
+});
+
+process.send?.({ id: 0, value: "ready" });
