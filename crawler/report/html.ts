@@ -77,6 +77,12 @@ function daysBadge(n: number, t: Labels): string {
   return `<span class="${cls}" title="${escapeHtml(t.daysUnit(n))}">${n}</span>`;
 }
 
+/** A table cut at `max` rows (mail bodies), saying how many more the attachment holds. */
+function capped<T>(rows: T[], max: number | undefined, t: Labels, render: (rows: T[]) => string): string {
+  if (max === undefined || rows.length <= max) return render(rows);
+  return render(rows.slice(0, max)) + `<p class="note">${escapeHtml(t.moreRows(rows.length - max))}</p>`;
+}
+
 function linkTable(rows: LinkRow[], model: ReportModel, t: Labels, opts: { fixed?: boolean } = {}): string {
   if (!rows.length) return `<p class="none">${escapeHtml(t.nothing)}</p>`;
   const h = t.th;
@@ -163,7 +169,7 @@ export function trendSvg(model: ReportModel, t: Labels): string {
   return `<div class="chart">${svg}<div class="legend">${legend || `<span class="note">${escapeHtml(t.nothing)}</span>`}</div><div class="note">${escapeHtml(t.trendNote)}</div></div>`;
 }
 
-function departmentSection(d: DepartmentReport, index: number, model: ReportModel, t: Labels): string {
+function departmentSection(d: DepartmentReport, index: number, model: ReportModel, t: Labels, maxRows?: number): string {
   const open = d.newRows.length + d.stillOpenRows.length;
   const chips = [
     `${escapeHtml(t.colNew)} <b>${d.newRows.length}</b>`,
@@ -191,18 +197,18 @@ function departmentSection(d: DepartmentReport, index: number, model: ReportMode
     `<h3>${escapeHtml(t.byColumn)}</h3>`,
     `<table class="sum" style="width:auto"><thead><tr><th>${escapeHtml(h.column)}</th><th>${escapeHtml(h.maintainer)}</th><th class="num">${escapeHtml(t.colNew)}</th><th class="num">${escapeHtml(t.colStillOpen)}</th><th class="num">${escapeHtml(t.colFixed)}</th><th class="num">${escapeHtml(t.colOther)}</th></tr></thead><tbody>${colRows}</tbody></table>`,
     `<h3>${escapeHtml(t.sectionNew)}<span class="count">${d.newRows.length}</span></h3>`,
-    linkTable(d.newRows, model, t),
+    capped(d.newRows, maxRows, t, (rows) => linkTable(rows, model, t)),
     `<h3>${escapeHtml(t.sectionStillOpen)}<span class="count">${d.stillOpenRows.length}</span></h3>`,
-    linkTable(d.stillOpenRows, model, t),
+    capped(d.stillOpenRows, maxRows, t, (rows) => linkTable(rows, model, t)),
     `<h3>${escapeHtml(t.sectionFixed)}<span class="count">${d.fixedRows.length}</span></h3>`,
-    linkTable(d.fixedRows, model, t, { fixed: true }),
+    capped(d.fixedRows, maxRows, t, (rows) => linkTable(rows, model, t, { fixed: true })),
   );
-  if (d.otherRows.length) parts.push(`<h3>${escapeHtml(t.sectionOther)}<span class="count">${d.otherRows.length}</span></h3>`, otherTable(d.otherRows, model, t));
+  if (d.otherRows.length) parts.push(`<h3>${escapeHtml(t.sectionOther)}<span class="count">${d.otherRows.length}</span></h3>`, capped(d.otherRows, maxRows, t, (rows) => otherTable(rows, model, t)));
   parts.push("</section>");
   return parts.join("\n");
 }
 
-export function renderHtml(model: ReportModel, t: Labels, opts: { chart?: boolean; lang?: string } = {}): string {
+export function renderHtml(model: ReportModel, t: Labels, opts: { chart?: boolean; lang?: string; maxRowsPerTable?: number } = {}): string {
   const tot = model.totals;
   const run = model.lastRun;
   const runText = run ? `${dateText(run.startedAt, model)}（${t.crawlStatus[run.status] ?? run.status}）` : t.noCrawl;
@@ -262,7 +268,7 @@ ${sumRows}
 </tbody></table>
 <p class="note">${escapeHtml(t.certaintyNote)}</p>
 ${opts.chart === false ? "" : `<h2>${escapeHtml(t.trendTitle)}</h2>\n${trendSvg(model, t)}`}
-${model.departments.map((d, i) => departmentSection(d, i, model, t)).join("\n")}
+${model.departments.map((d, i) => departmentSection(d, i, model, t, opts.maxRowsPerTable)).join("\n")}
 <footer>${escapeHtml(t.footer)}</footer>
 </div></body>
 </html>

@@ -107,6 +107,7 @@ const zh = {
       ? `以下是${dept}负责栏目的本期检查结果，明细见附件 Excel 表格。请按“父页面URL”打开页面，更正或删除不可用的链接。`
       : "以下是全站各科室的本期检查结果，明细见附件（Excel 表格与含趋势图的完整报告）。",
   reopened: (n: number) => (n > 1 ? `修复后再次出现（${n}次）` : "修复后再次出现"),
+  moreRows: (n: number) => `另有 ${n} 条，见附件。`,
   summarySheet: "汇总",
   total: "合计",
   otherSheetHeading: "其他问题",
@@ -218,6 +219,7 @@ const en: Labels = {
       ? `This period's results for the columns of ${dept}; the details are in the attached Excel file. Open the page URL and correct or remove each broken link.`
       : "This period's results for every department; the details are attached (Excel, and the full report with the trend chart).",
   reopened: (n: number) => (n > 1 ? `broke again after a fix (${n}×)` : "broke again after a fix"),
+  moreRows: (n: number) => `${n} more in the attachment.`,
   summarySheet: "Summary",
   total: "Total",
   otherSheetHeading: "Other problems",

@@ -4,9 +4,11 @@ import nodemailer from "nodemailer";
 import type { Config, MailSettings } from "../../shared/schema.js";
 import { renderHtml } from "./html.js";
 import { labelsFor, type Labels } from "./i18n.js";
-import { renderMarkdown } from "./markdown.js";
 import { forDepartment, localDate, type ReportModel } from "./model.js";
 import { renderXlsx } from "./xlsx.js";
+
+/** Rows per table in a mail body; the attached XLSX holds them all. */
+export const MAIL_MAX_ROWS = 50;
 
 export interface MailResult {
   /** The department, or undefined for the office's whole-site mail. */
@@ -70,7 +72,8 @@ function subject(model: ReportModel, t: Labels, dept?: string): string {
 
 function bodyHtml(model: ReportModel, t: Labels, intro: string, lang: string): string {
   // Mail clients drop inline SVG: the chart stays in the attached report; the intro goes first.
-  const html = renderHtml(model, t, { chart: false, lang });
+  // A mail body stays short enough to read; every row is in the attachment.
+  const html = renderHtml(model, t, { chart: false, lang, maxRowsPerTable: MAIL_MAX_ROWS });
   return html.replace('<div class="page">', `<div class="page"><p style="font-size:15px;margin:0 0 14px">${intro.replace(/[&<>]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[c]!)}</p>`);
 }
 
@@ -100,7 +103,8 @@ export async function sendReportMail(
         to,
         subject: subj,
         html: bodyHtml(part, t, t.mailIntro(dept), lang),
-        text: `${t.mailIntro(dept)}\n\n${renderMarkdown(part, t)}`,
+        // The plain-text alternative: the figures; the tables are in the HTML and the attachment.
+        text: `${t.mailIntro(dept)}\n\n${t.headline(part.totals)}\n`,
         attachments,
       });
       results.push({ department: dept, to, subject: subj, ok: true, messageId: info.messageId });
