@@ -298,7 +298,8 @@ export function buildReport(input: ReportInput): ReportModel {
     });
   }
 
-  const byDaysDesc = (a: LinkRow, b: LinkRow) => b.daysOpen - a.daysOpen || a.columnName.localeCompare(b.columnName, "zh") || a.pageUrl.localeCompare(b.pageUrl);
+  const byDaysDesc = (a: LinkRow, b: LinkRow) =>
+    b.daysOpen - a.daysOpen || a.columnName.localeCompare(b.columnName, "zh") || a.pageUrl.localeCompare(b.pageUrl) || a.targetUrl.localeCompare(b.targetUrl);
   const departments = [...depts.values()];
   for (const d of departments) {
     d.newRows.sort((a, b) => a.columnName.localeCompare(b.columnName, "zh") || a.pageUrl.localeCompare(b.pageUrl) || a.targetUrl.localeCompare(b.targetUrl));
