@@ -11,18 +11,20 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig["options"
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    throw new UsageError(`参数错误 bad arguments: ${(e as Error).message}`);
   }
 }
 
 /** Read and validate a config file. Throws UsageError (exit 2) with one line per problem, naming the field. */
 export function loadConfig(file: string | undefined): Config {
-  if (!file) throw new UsageError("--config FILE is required");
+  if (!file) throw new UsageError("缺少配置文件 missing: --config FILE is required");
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (e) {
-    throw new UsageError(`cannot read config ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "文件不存在 no such file" : code === "EACCES" ? "没有读取权限 permission denied" : "无法读取 unreadable";
+    throw new UsageError(`无法读取配置文件 cannot read config ${file}: ${why} (${code ?? (e as Error).message})`);
   }
   const parsed = parseConfigText(text, file);
   if (!parsed.ok) throw new UsageError(`配置有误 invalid config ${file}:\n${parsed.errors.join("\n")}`);
@@ -32,7 +34,7 @@ export function loadConfig(file: string | undefined): Config {
 /** `7d`, `24h`, `2w` -> milliseconds. */
 export function parseDuration(s: string): number {
   const m = /^(\d+)\s*([hdw])$/.exec(s.trim());
-  if (!m) throw new UsageError(`--since: expected e.g. 7d, 24h or 2w, got "${s}"`);
+  if (!m) throw new UsageError(`--since 格式应为 7d、24h 或 2w / expected e.g. 7d, 24h or 2w, got "${s}"`);
   const n = Number(m[1]);
   return n * { h: 3600e3, d: 86400e3, w: 7 * 86400e3 }[m[2] as "h" | "d" | "w"];
 }

@@ -1,5 +1,6 @@
 // The one source of truth for the config file and for a finding: crawler, server and extension all import these.
 import { z } from "zod";
+import { Cron } from "croner";
 
 export const COLUMN_TYPES = [
   "policy",
@@ -108,10 +109,31 @@ export const MailSchema = z.strictObject({
 });
 export type MailSettings = z.infer<typeof MailSchema>;
 
+/** A cron expression croner accepts (5 or 6 fields); the message says what croner objected to. */
+const cronExpression = z.string().superRefine((expr, ctx) => {
+  try {
+    new Cron(expr, { paused: true });
+  } catch (e) {
+    ctx.addIssue({ code: "custom", message: `不是有效的 cron 表达式 invalid cron expression "${expr}": ${(e as Error).message}` });
+  }
+});
+
+const timeZone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: "未知时区 unknown time zone (IANA name expected, e.g. Asia/Shanghai)" },
+);
+
 export const ScheduleSchema = z.strictObject({
-  crawl: z.string().default("0 2 * * *"),
-  report: z.string().default("0 8 * * 1"),
-  timezone: z.string().default("Asia/Shanghai"),
+  crawl: cronExpression.default("0 2 * * *"),
+  report: cronExpression.default("0 8 * * 1"),
+  timezone: timeZone.default("Asia/Shanghai"),
 });
 
 export const ConfigSchema = z

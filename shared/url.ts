@@ -134,14 +134,23 @@ function classifyV4([a, b]: number[]): AddressClass {
   return "public";
 }
 
+function embeddedV4(h: string): number[] | null {
+  const dotted = /^(?:::ffff:|::|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/.exec(h);
+  if (dotted) return ipv4Parts(dotted[1]);
+  const hex = /^(?:::ffff:|::|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(h);
+  if (!hex) return null;
+  const hi = parseInt(hex[1], 16);
+  const lo = parseInt(hex[2], 16);
+  return [hi >> 8, hi & 255, lo >> 8, lo & 255];
+}
+
 function classifyV6(h: string): AddressClass {
   if (h === "::1") return "loopback";
   if (h === "::") return "unspecified";
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h);
-  if (mapped) {
-    const v4 = ipv4Parts(mapped[1]);
-    return v4 ? classifyV4(v4) : "public";
-  }
+  // IPv4-mapped (::ffff:a.b.c.d) and the hex form the URL parser rewrites it to (::ffff:a00:1), plus the
+  // deprecated IPv4-compatible form (::a00:1) and NAT64 (64:ff9b::/96): judge them by the IPv4 address inside.
+  const embedded = embeddedV4(h);
+  if (embedded) return classifyV4(embedded);
   if (/^f[cd][0-9a-f]{2}:/.test(h)) return "private"; // unique local fc00::/7
   if (/^fe[89ab][0-9a-f]:/.test(h)) return "link-local";
   return "public";

@@ -125,3 +125,10 @@ describe("findings.json schema", () => {
     expect(FindingsFileSchema.safeParse(bad).success).toBe(false);
   });
 });
+
+describe("schedule validation", () => {
+  it("names the field of a bad cron expression or time zone", () => {
+    const errors = errorsOf({ ...good, schedule: { crawl: "every night at two", report: "0 8 * * 8", timezone: "Mars/Olympus_Mons" } });
+    expect(errors.map((e) => e.split(":")[0])).toEqual(["schedule.crawl", "schedule.report", "schedule.timezone"]);
+  });
+});

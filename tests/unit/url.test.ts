@@ -76,3 +76,21 @@ describe("classifyHost (pure; no traffic is ever sent to these)", () => {
     expect(isNonPublicHost("www.jiading.gov.cn")).toBe(false);
   });
 });
+
+describe("classifyHost: IPv4 hidden inside IPv6 (as the URL parser rewrites it)", () => {
+  it.each([
+    ["[::ffff:a00:1]", "private"],
+    ["[::ffff:a9fe:a9fe]", "link-local"],
+    ["[::ffff:7f00:1]", "loopback"],
+    ["[::ffff:c0a8:101]", "private"],
+    ["[64:ff9b::a00:1]", "private"],
+    ["[::ffff:808:808]", "public"],
+  ])("%s is %s", (host, cls) => {
+    expect(classifyHost(host)).toBe(cls);
+  });
+  it("judges what new URL() makes of a mapped private address", () => {
+    const host = new URL("http://[::ffff:10.0.0.1]/").hostname;
+    expect(host).toBe("[::ffff:a00:1]");
+    expect(isNonPublicHost(host)).toBe(true);
+  });
+});
