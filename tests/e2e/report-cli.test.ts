@@ -39,7 +39,7 @@ it("a missing database: exit 1, naming the file, nothing written", () => {
 it("bad --since, --format or --lang: exit 2 with a message naming the option", () => {
   const since = gongkai(["report", "--db", db, "--since", "sometime"]);
   expect(since.status).toBe(2);
-  expect(since.stderr).toContain('--since: expected e.g. 7d, 24h or 2w, got "sometime"');
+  expect(since.stderr).toContain('expected e.g. 7d, 24h or 2w, got "sometime"');
   const date = gongkai(["report", "--db", db, "--since", "2026-02-30"]);
   expect(date.status).toBe(2);
   expect(date.stderr).toContain('--since: not a valid date "2026-02-30"');
