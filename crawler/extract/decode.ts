@@ -70,14 +70,16 @@ export function charsetFromMeta(body: Buffer): string | undefined {
 }
 
 /**
- * Is this buffer valid UTF-8? A multi-byte sequence cut off at the very end is tolerated (bodies are size-capped).
- * Also reports whether any multi-byte sequence was seen, so pure ASCII is not mistaken for proof of UTF-8.
+ * How UTF-8-like is this buffer? Counts valid multi-byte sequences and invalid ones (decoding goes on past an
+ * invalid byte, as a browser's does). A multi-byte sequence cut off at the very end is tolerated (bodies are
+ * size-capped). `valid` means no invalid sequence at all; pure ASCII is valid with `multibyte` 0.
  */
-export function utf8Validity(body: Buffer): { valid: boolean; multibyte: number } {
+export function utf8Validity(body: Buffer): { valid: boolean; multibyte: number; invalid: number } {
   let i = 0;
   let multibyte = 0;
+  let invalid = 0;
   const n = body.length;
-  while (i < n) {
+  outer: while (i < n) {
     const b = body[i];
     if (b < 0x80) {
       i++;
@@ -94,23 +96,45 @@ export function utf8Validity(body: Buffer): { valid: boolean; multibyte: number 
     } else if (b >= 0xf0 && b <= 0xf4) {
       len = 4;
       min = 0x10000;
-    } else return { valid: false, multibyte };
+    } else {
+      invalid++;
+      i++;
+      continue;
+    }
     if (i + len > n) {
       // Truncated at the end: fine if what is there is continuation bytes.
-      for (let k = i + 1; k < n; k++) if ((body[k] & 0xc0) !== 0x80) return { valid: false, multibyte };
+      for (let k = i + 1; k < n; k++) if ((body[k] & 0xc0) !== 0x80) invalid++;
       break;
     }
     let cp = b & (0xff >> (len + 1));
     for (let k = 1; k < len; k++) {
       const c = body[i + k];
-      if ((c & 0xc0) !== 0x80) return { valid: false, multibyte };
+      if ((c & 0xc0) !== 0x80) {
+        invalid++;
+        i++;
+        continue outer;
+      }
       cp = (cp << 6) | (c & 0x3f);
     }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return { valid: false, multibyte };
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+      invalid++;
+      i++;
+      continue;
+    }
     multibyte++;
     i += len;
   }
-  return { valid: true, multibyte };
+  return { valid: invalid === 0, multibyte, invalid };
+}
+
+/**
+ * UTF-8 with a few stray bytes (a damaged upload, a truncated paste) is still UTF-8: a browser shows it with
+ * replacement characters, not as another charset. GBK or Latin text read as UTF-8 is mostly invalid (a GBK
+ * character pair forms a valid UTF-8 sequence by chance about one time in twelve), so a clear majority of valid
+ * multi-byte sequences settles it.
+ */
+export function mostlyUtf8(v: { valid: boolean; multibyte: number; invalid: number }): boolean {
+  return v.valid || (v.multibyte >= 8 && v.invalid * 4 <= v.multibyte);
 }
 
 /** Guess the charset of bytes with no trustworthy declaration. */
@@ -118,6 +142,7 @@ function detect(body: Buffer): string | null {
   const sample = body.subarray(0, DETECT_SAMPLE_BYTES);
   const v = utf8Validity(sample);
   if (v.valid) return v.multibyte > 0 ? "utf-8" : null;
+  if (mostlyUtf8(v)) return "utf-8";
   const guess = chardet.detect(sample);
   if (!guess) return null;
   const g = guess.toLowerCase();
@@ -150,11 +175,11 @@ export function decodeBody(body: Buffer, contentType?: string): DecodedBody {
     return { text: iconv.decode(body.subarray(2), "utf-16be"), charset: "utf-16be", source: "bom" };
   }
 
-  let validity: { valid: boolean; multibyte: number } | undefined;
+  let validity: ReturnType<typeof utf8Validity> | undefined;
   const utf8 = () => (validity ??= utf8Validity(body));
   /** A declaration is believed unless the bytes contradict it. */
   const believable = (decoder: string): boolean => {
-    if (decoder === "utf-8") return utf8().valid;
+    if (decoder === "utf-8") return mostlyUtf8(utf8());
     // UTF-16 declared in a header over ASCII-compatible HTML is a misconfiguration; browsers ignore it too.
     if (decoder.startsWith("utf-16")) return false;
     if (decoder === "windows-1252" || decoder === "gb18030" || decoder === "big5") {

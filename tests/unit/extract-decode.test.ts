@@ -123,3 +123,22 @@ describe("extractPageFromBuffer", () => {
     expect(r.links.find((l) => l.url?.endsWith("t20240315_1.html"))?.text).toBe("关于进一步加强食品安全监管的通知");
   });
 });
+
+describe("damaged UTF-8", () => {
+  const utf8Page = Buffer.from(page('<meta charset="utf-8">'));
+  const withStray = (n: number) =>
+    Buffer.concat([utf8Page.subarray(0, 200), Buffer.from(Array.from({ length: n }, (_, i) => (i * 7919 + 13) % 256)), utf8Page.subarray(200)]);
+
+  it("stays UTF-8 with a few stray bytes, as a browser shows it", () => {
+    const d = decodeBody(withStray(20), "text/html; charset=utf-8");
+    expect(d.charset).toBe("utf-8");
+    expect(d.text).toContain("关于进一步加强食品安全监管的通知");
+  });
+
+  it("still recognises GBK bytes under a UTF-8 header", () => {
+    const gbk = iconv.encode(page('<meta charset="gbk">'), "gbk");
+    const d = decodeBody(gbk, "text/html; charset=utf-8");
+    expect(d.charset).toBe("gbk");
+    expect(d.text).toContain("关于进一步加强食品安全监管的通知");
+  });
+});
