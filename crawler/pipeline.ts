@@ -5,7 +5,7 @@ import { lookup } from "node:dns/promises";
 import path from "node:path";
 import type { Config, FindingDraft, FindingsFile } from "../shared/schema.js";
 import { classifyHost, hostKey, isNonPublicHost, normalizeUrl, parseHttpUrl } from "../shared/url.js";
-import type { CrawlData, LinkCheck } from "./types.js";
+import type { CrawlData, CrawlStats, LinkCheck } from "./types.js";
 import { openStore, type StoredFinding } from "./store/index.js";
 import { extractPage, extractPageFromBuffer } from "./extract/index.js";
 import { runDetectors } from "./detect/index.js";
@@ -72,7 +72,9 @@ export async function isPublicSite(config: Config): Promise<boolean> {
 
 const textOf: PageTextExtractor = (body, meta) => {
   const r = extractPageFromBuffer(body, meta);
-  return { title: r.title, text: r.bodyText, anchors: r.anchors };
+  // Title and anchors outlive the page in the link check: give them their own storage (not slices of the HTML).
+  const kept = JSON.parse(JSON.stringify({ title: r.title, anchors: r.anchors })) as { title: string; anchors: string[] };
+  return { title: kept.title, text: r.bodyText, anchors: kept.anchors };
 };
 
 /** Write a file so that readers see the old one or the new one, never half of it. */
@@ -191,7 +193,7 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
     const wentDown = !unreachable && netFailures >= 5 && netFailures / Math.max(1, siteChecks.length) >= 0.3;
     const complete = !aborted && !unreachable && !wentDown;
 
-    const stats = {
+    const stats: CrawlStats = {
       pagesCrawled: pages.length,
       linksChecked: [...checker.checks.values()].filter((c) => c.method !== "none").length,
       linksReused: checker.stats.reused,
@@ -211,7 +213,9 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
     const data: CrawlData = { config, startedAt, finishedAt, complete, pages, columns: walk.columns, checks: checker.checks, stats };
 
     const ctx = { now: opts.now ?? new Date(startedAt), laws: allLaws(config) };
+    const tDetect = Date.now();
     let drafts: FindingDraft[] = complete || wentDown ? runDetectors(data, ctx) : [];
+    stats.detectMs = Date.now() - tDetect;
     if (wentDown) {
       drafts = drafts.filter((d) => {
         if (d.kind !== "broken-link" || !d.targetUrl) return true;
@@ -221,6 +225,7 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
     }
     const findings = withIds(drafts);
 
+    const tStore = Date.now();
     store.savePageCache(walk.cacheEntries);
     store.saveLinkChecks(
       runId,
@@ -239,6 +244,7 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
       columnIds: walkedColumns,
     });
     finished = true;
+    stats.storeMs = Date.now() - tStore;
 
     const file: FindingsFile = {
       generatedAt: clock().toISOString(),
@@ -296,7 +302,8 @@ function summarize(
   log(
     `[完成 done] 页面 pages ${s.pagesCrawled}（未变化 unchanged ${s.unchangedPages}）· 链接 links ${s.linksChecked}` +
       `（沿用 reused ${s.linksReused}，跳过 skipped ${s.linksSkipped}）· 请求 requests ${s.requests} · ` +
-      `重试 retries ${s.retries} · robots 跳过 ${s.robotsSkipped} · 用时 ${(s.elapsedMs / 1000).toFixed(1)} s`,
+      `重试 retries ${s.retries} · robots 跳过 ${s.robotsSkipped} · 抓取 crawl ${(s.elapsedMs / 1000).toFixed(1)} s` +
+      ` + 判断 detect ${((s.detectMs ?? 0) / 1000).toFixed(1)} s + 保存 store ${((s.storeMs ?? 0) / 1000).toFixed(1)} s`,
   );
   log(`[问题 findings] 共 total ${findings.length}${[...byKind].map(([k, n]) => ` · ${k} ${n}`).join("")}`);
   try {

@@ -12,7 +12,7 @@
 // PlaywrightCrawler is used where a browser is really needed (columns with `javascript: true`, see render.ts).
 import type { Column, Config } from "../../shared/schema.js";
 import { classifyHref, hostKey, normalizeUrl } from "../../shared/url.js";
-import type { ColumnWalk, CrawledPage, LinkCheck, ListItem, PageRecord, PageRole } from "../types.js";
+import type { ColumnWalk, CrawledPage, LinkCheck, LinkRecord, ListItem, PageRecord, PageRole } from "../types.js";
 import type { PageCacheEntry } from "../store/types.js";
 import type { Fetcher } from "./fetcher.js";
 import { PRIORITY, type Priority } from "./limiter.js";
@@ -111,6 +111,7 @@ export class ColumnWalker {
   private done!: () => void;
   private cacheEntries: PageCacheEntry[] = [];
   private unchanged = 0;
+  private linkPool = new Map<string, LinkRecord>();
   private renderer?: Promise<JsRenderer>;
   private readonly maxPages: number;
 
@@ -351,15 +352,19 @@ export class ColumnWalker {
     const ct = headerValue(out.headers, "content-type");
     if (out.status === 304 && cached && !out.error) {
       this.unchanged++;
-      const check = classify({ outcome: out, checkedAt, page: { title: cached.record.title, anchors: cached.record.anchors } });
-      this.cacheEntries.push({ ...cached, fetchedAt: checkedAt });
-      this.recordCheck(url, check, cached.record.finalUrl);
-      return { record: cached.record, check, unchanged: true };
+      const record = this.shareLinks(cached.record);
+      const check = classify({ outcome: out, checkedAt, page: { title: record.title, anchors: record.anchors } });
+      this.cacheEntries.push({ ...cached, record, fetchedAt: checkedAt });
+      this.recordCheck(url, check, record.finalUrl);
+      return { record, check, unchanged: true };
     }
     const ok2xx = out.status !== undefined && out.status >= 200 && out.status < 300 && !out.error;
     let record: PageRecord | undefined;
     if (ok2xx && out.body && out.body.length > 0 && this.isSiteUrl(out.finalUrl) && (isHtmlContentType(ct) || (!ct && looksHtml(out.body)))) {
-      record = o.extract(out.body, { url, finalUrl: out.finalUrl, status: out.status!, contentType: ct });
+      // Let the other answers that arrived meanwhile free their slots and send their next requests before this
+      // page's parsing takes the CPU for a few milliseconds.
+      await new Promise((r) => setImmediate(r));
+      record = this.compact(o.extract(out.body, { url, finalUrl: out.finalUrl, status: out.status!, contentType: ct }));
     }
     const probe = ok2xx && (record || out.hops.length > 1) ? await o.probes.forUrl(out.finalUrl) : null;
     const check = classify({
@@ -381,6 +386,26 @@ export class ColumnWalker {
       return { record, check, unchanged: false };
     }
     return { check, unchanged: false };
+  }
+
+  /**
+   * Records are kept for the whole crawl, so they must not hold more than they say. Strings cut out of the page's
+   * HTML by the parser can keep the whole document alive (V8 sliced strings): a JSON round trip gives every string
+   * its own storage. Pages built from one template repeat the same navigation links: those are shared, not copied.
+   */
+  private compact(record: PageRecord): PageRecord {
+    return this.shareLinks(JSON.parse(JSON.stringify(record)) as PageRecord);
+  }
+
+  private shareLinks(fresh: PageRecord): PageRecord {
+    fresh.links = fresh.links.map((l) => {
+      const key = `${l.tag}\u0000${l.raw}\u0000${l.text}\u0000${l.attachment ? 1 : 0}\u0000${l.url ?? ""}\u0000${l.fragment ?? ""}`;
+      const known = this.linkPool.get(key);
+      if (known) return known;
+      if (this.linkPool.size < 200_000) this.linkPool.set(key, l);
+      return l;
+    });
+    return fresh;
   }
 
   /** The walk's answer is the link check of the URL (and of where it redirected to): no second request for either. */
