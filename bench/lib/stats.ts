@@ -118,6 +118,11 @@ export interface SelfTimeRow {
   share: number;
 }
 
+/** `:line` (1-based), or nothing for code that is all on its first line (TypeScript as tsx hands it to V8). */
+function lineSuffix(lineNumber: number): string {
+  return lineNumber > 0 ? `:${lineNumber + 1}` : "";
+}
+
 /** Shorten a profile URL to something a reader recognises. */
 export function shortLocation(url: string, root?: string): string {
   if (!url) return "(native)";
@@ -166,7 +171,7 @@ export function selfTimes(profile: CpuProfile, root?: string): { rows: SelfTimeR
     busyUs += dt;
     // V8's pseudo-frames ((garbage collector), (program)) stand for themselves; other frames without a URL are native.
     const where = cf.url ? shortLocation(cf.url, root) : cf.functionName.startsWith("(") ? cf.functionName : "(native)";
-    const name = cf.url ? `${cf.functionName || "(anonymous)"} (${where}:${cf.lineNumber + 1})` : cf.functionName || "(anonymous)";
+    const name = cf.url ? `${cf.functionName || "(anonymous)"} (${where}${lineSuffix(cf.lineNumber)})` : cf.functionName || "(anonymous)";
     const cur = selfUs.get(name);
     if (cur) cur.us += dt;
     else selfUs.set(name, { name, where, us: dt });
@@ -205,7 +210,7 @@ export function inclusiveTimes(profile: CpuProfile, match: (functionName: string
     for (let id: number | undefined = profile.samples[i]; id !== undefined; id = parent.get(id)) {
       const cf = byId.get(id)?.callFrame;
       if (!cf || !match(cf.functionName, cf.url)) continue;
-      const name = `${cf.functionName || "(anonymous)"} (${shortLocation(cf.url, root)}:${cf.lineNumber + 1})`;
+      const name = `${cf.functionName || "(anonymous)"} (${shortLocation(cf.url, root)}${lineSuffix(cf.lineNumber)})`;
       if (seen.has(name)) continue;
       seen.add(name);
       totals.set(name, (totals.get(name) ?? 0) + dt);

@@ -136,7 +136,8 @@ export async function runLinkinator(opts: {
   const cli = path.join(path.dirname(require.resolve("linkinator")), "cli.js");
   const preload = pathToFileURL(path.join(opts.root, "bench/lib/linkinator-per-host.mjs")).href;
   const nodeArgs = [
-    ...(opts.perHostCap ? ["--import", preload] : []),
+    "--import",
+    preload,
     cli,
     opts.startUrl,
     "--recurse",
