@@ -15,6 +15,8 @@ import { withIds } from "./findings.js";
 import { Fetcher } from "./crawl/fetcher.js";
 import { ColumnWalker } from "./crawl/walk.js";
 import { Progress } from "./crawl/progress.js";
+import { trimHeapWhileCrawling } from "./crawl/heap.js";
+import { setMaxListeners } from "node:events";
 import { LinkChecker } from "./check/checker.js";
 import { ProbeCache, type PageTextExtractor } from "./check/probe.js";
 
@@ -104,6 +106,9 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
   const store = openStore(opts.dbFile);
   let runId: number | undefined;
   let finished = false;
+  // Every request and waiting slot listens for the abort; thousands at once are expected, not a leak.
+  if (opts.signal) setMaxListeners(0, opts.signal);
+  const stopTrimming = trimHeapWhileCrawling();
   try {
     const run = store.beginRun({ name: config.site.name, baseUrl: config.site.baseUrl }, startedAt);
     runId = run.id;
@@ -187,7 +192,12 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
     // The site could not be reached at all: no page, and the column pages failed on the network.
     const siteChecks = [...checker.checks.values()].filter((c) => siteHosts.has(hostKey(c.url)));
     const netFailures = siteChecks.filter(linkFailureKind).length;
-    const unreachable = pages.length === 0 && walk.columns.every((c) => c.error) && netFailures > 0;
+    // (A site answering 5xx to every column page — down for maintenance — counts as unreachable too.)
+    const columnPageDown = (url: string) => {
+      const c = checker.checks.get(normalizeUrl(url) ?? url);
+      return !!c && (linkFailureKind(c) || c.reason === "http-5xx");
+    };
+    const unreachable = pages.length === 0 && walk.columns.length > 0 && walk.columns.every((c) => c.error && columnPageDown(c.column.url));
     // The site went down during the crawl: many of its own URLs failed on the network. Those failures say nothing
     // about the links, so they are not reported, and the crawl counts as incomplete.
     const wentDown = !unreachable && netFailures >= 5 && netFailures / Math.max(1, siteChecks.length) >= 0.3;
@@ -284,6 +294,7 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
     }
     throw e;
   } finally {
+    stopTrimming();
     store.close();
   }
 }

@@ -345,7 +345,7 @@ export class ColumnWalker {
       bodyLimit: (status, headers) => {
         const ct = headerValue(headers, "content-type");
         // Pages are read (up to the cap); anything else only far enough to know it is not empty.
-        return status >= 200 && status < 300 && (isHtmlContentType(ct) || !ct) ? maxBody : 0;
+        return status >= 200 && status < 300 && (isPageType(ct) || unknownType(ct)) ? maxBody : 0;
       },
     });
     const checkedAt = o.now().toISOString();
@@ -360,7 +360,7 @@ export class ColumnWalker {
     }
     const ok2xx = out.status !== undefined && out.status >= 200 && out.status < 300 && !out.error;
     let record: PageRecord | undefined;
-    if (ok2xx && out.body && out.body.length > 0 && this.isSiteUrl(out.finalUrl) && (isHtmlContentType(ct) || (!ct && looksHtml(out.body)))) {
+    if (ok2xx && out.body && out.body.length > 0 && this.isSiteUrl(out.finalUrl) && (isPageType(ct) || (unknownType(ct) && looksHtml(out.body)))) {
       // Let the other answers that arrived meanwhile free their slots and send their next requests before this
       // page's parsing takes the CPU for a few milliseconds.
       await new Promise((r) => setImmediate(r));
@@ -372,7 +372,7 @@ export class ColumnWalker {
       checkedAt,
       probe,
       page: record ? { title: record.title, text: record.bodyText, anchors: record.anchors } : undefined,
-      attachment: ok2xx && !record && !isHtmlContentType(ct),
+      attachment: ok2xx && !record && !isPageType(ct),
       emptyBody: ok2xx && (out.body?.length ?? 0) === 0 && !out.truncated,
     });
     this.recordCheck(url, check, out.finalUrl);
@@ -418,6 +418,16 @@ export class ColumnWalker {
       if (p && !this.fetches.has(finalUrl)) this.fetches.set(finalUrl, p);
     }
   }
+}
+
+/** HTML, or the XML a Hanweb `dataproxy.jsp` pager answers with list records. */
+function isPageType(ct: string | undefined): boolean {
+  return isHtmlContentType(ct) || /^\s*(text|application)\/xml/i.test(ct ?? "");
+}
+
+/** No useful type given: the body has to say what it is (as browsers sniff it). */
+function unknownType(ct: string | undefined): boolean {
+  return !ct || !ct.trim() || /^\s*application\/octet-stream/i.test(ct);
 }
 
 function looksHtml(body: Buffer): boolean {
