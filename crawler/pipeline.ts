@@ -6,7 +6,7 @@ import path from "node:path";
 import type { Config, FindingDraft, FindingsFile } from "../shared/schema.js";
 import { classifyHost, hostKey, isNonPublicHost, normalizeUrl, parseHttpUrl } from "../shared/url.js";
 import type { CrawlData, CrawlStats, LinkCheck } from "./types.js";
-import { openStore, type StoredFinding } from "./store/index.js";
+import { openStore, type PageCacheEntry, type StoredFinding } from "./store/index.js";
 import { extractPage, extractPageFromBuffer } from "./extract/index.js";
 import { runDetectors } from "./detect/index.js";
 import { allLaws } from "./detect/laws.js";
@@ -144,6 +144,7 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
       now: clock,
       onChecked: () => progress.checked(),
     });
+    const unsavedCache: PageCacheEntry[] = [];
     const walker = new ColumnWalker({
       config,
       fetcher,
@@ -167,6 +168,16 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
         });
       },
       onPage: (columnId) => progress.page(columnId),
+      onCacheEntries: (entries) => {
+        // A failed write (disk full) must not lose pages mid-walk: the entries wait for the final save, which then
+        // fails loudly.
+        try {
+          if (unsavedCache.length === 0) store.savePageCache(entries);
+          else unsavedCache.push(...entries);
+        } catch {
+          unsavedCache.push(...entries);
+        }
+      },
     });
 
     log(
@@ -236,7 +247,7 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
     const findings = withIds(drafts);
 
     const tStore = Date.now();
-    store.savePageCache(walk.cacheEntries);
+    store.savePageCache([...unsavedCache, ...walk.cacheEntries]);
     store.saveLinkChecks(
       runId,
       [...checker.checks.values()].filter((c) => c.method !== "none" || c.outcome !== "ok").map(({ anchors: _anchors, ...c }) => c),

@@ -47,12 +47,17 @@ export interface WalkOptions {
   /** Query variants of one path, found from that same path, before it counts as a trap (default 20). */
   trapVariants?: number;
   onPage?: (columnId: string, url: string) => void;
+  /**
+   * Page cache entries in batches while the walk goes on, so saving them overlaps the network waits instead of
+   * adding to the crawl's end.
+   */
+  onCacheEntries?: (entries: PageCacheEntry[]) => void;
 }
 
 export interface WalkResult {
   pages: Map<string, CrawledPage>;
   columns: ColumnWalk[];
-  /** Pages fetched fresh this crawl with their validators, for the page cache. */
+  /** Page cache entries not yet handed to onCacheEntries. */
   cacheEntries: PageCacheEntry[];
   /** Pages answered 304 (unchanged since the last crawl). */
   unchanged: number;
@@ -354,7 +359,7 @@ export class ColumnWalker {
       this.unchanged++;
       const record = this.shareLinks(cached.record);
       const check = classify({ outcome: out, checkedAt, page: { title: record.title, anchors: record.anchors } });
-      this.cacheEntries.push({ ...cached, record, fetchedAt: checkedAt });
+      this.addCacheEntry({ ...cached, record, fetchedAt: checkedAt });
       this.recordCheck(url, check, record.finalUrl);
       return { record, check, unchanged: true };
     }
@@ -382,7 +387,7 @@ export class ColumnWalker {
       const entry: PageCacheEntry = { url: record.url, record, fetchedAt: checkedAt };
       if (etag) entry.etag = etag;
       if (lastModified) entry.lastModified = lastModified;
-      this.cacheEntries.push(entry);
+      this.addCacheEntry(entry);
       return { record, check, unchanged: false };
     }
     return { check, unchanged: false };
@@ -406,6 +411,11 @@ export class ColumnWalker {
       return l;
     });
     return fresh;
+  }
+
+  private addCacheEntry(e: PageCacheEntry): void {
+    this.cacheEntries.push(e);
+    if (this.o.onCacheEntries && this.cacheEntries.length >= 100) this.o.onCacheEntries(this.cacheEntries.splice(0));
   }
 
   /** The walk's answer is the link check of the URL (and of where it redirected to): no second request for either. */
