@@ -152,7 +152,7 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
       probes,
       extract: extractPageFromBuffer,
       siteHosts,
-      cached: (url) => store.loadPageCache([url]).get(url),
+      cached: (urls) => store.loadPageCache(urls),
       now: clock,
       signal: opts.signal,
       renderer: async () => {

@@ -38,8 +38,11 @@ export interface WalkOptions {
   extract: PageExtractor;
   /** Hosts (host:port) that are "the site": only these are crawled. */
   siteHosts: Set<string>;
-  /** The previous crawl's record of a page, for conditional requests and telling new links from old. */
-  cached?: (url: string) => PageCacheEntry | undefined;
+  /**
+   * The previous crawl's records of pages, for conditional requests and telling new links from old. Asked in
+   * batches (one query for the next pages in line rather than one per page).
+   */
+  cached?: (urls: string[]) => Map<string, PageCacheEntry>;
   now: () => Date;
   signal?: AbortSignal;
   /** Loaded on first use: only columns with `javascript: true` need a browser. */
@@ -69,6 +72,8 @@ interface PageResult {
   record?: PageRecord;
   check: LinkCheck;
   unchanged: boolean;
+  /** Links the page held at the last crawl (when it has changed since): links not among them are new. */
+  previousLinks?: Set<string>;
 }
 
 interface Job {
@@ -117,6 +122,8 @@ export class ColumnWalker {
   private cacheEntries: PageCacheEntry[] = [];
   private unchanged = 0;
   private linkPool = new Map<string, LinkRecord>();
+  /** Page cache entries loaded ahead for pages about to be fetched (null: not in the cache). */
+  private cacheLookups = new Map<string, PageCacheEntry | null>();
   private renderer?: Promise<JsRenderer>;
   private readonly maxPages: number;
 
@@ -140,7 +147,12 @@ export class ColumnWalker {
     return (await p).check;
   }
 
+  private sitePrefixes?: string[];
+
+  /** On the site? URLs here are normalised (lower-case host, no default port), so their prefix tells. */
   isSiteUrl(url: string): boolean {
+    this.sitePrefixes ??= [...this.o.siteHosts].flatMap((h) => [`http://${h}/`, `https://${h}/`]);
+    for (const p of this.sitePrefixes) if (url.startsWith(p)) return true;
     return this.o.siteHosts.has(hostKey(url));
   }
 
@@ -283,20 +295,15 @@ export class ColumnWalker {
       page = { record, columns: [] };
       if (result.unchanged) page.unchanged = true;
       this.pages.set(record.url, page);
-      this.registerLinks(page);
+      this.registerLinks(page, result.previousLinks);
     }
     if (!page.columns.some((c) => c.columnId === columnId && c.role === role)) page.columns.push({ columnId, role });
     return page;
   }
 
   /** Every link on a fetched page goes to the checker (once per page, however many columns reach it). */
-  private registerLinks(page: CrawledPage): void {
+  private registerLinks(page: CrawledPage, previous: Set<string> | undefined): void {
     const record = page.record;
-    let previous: Set<string> | undefined;
-    if (!page.unchanged) {
-      const cached = this.o.cached?.(record.url);
-      if (cached) previous = new Set(cached.record.links.map((l) => l.url ?? ""));
-    }
     for (const link of record.links) {
       if (!link.url || link.scheme !== "http") continue;
       this.o.checker.reference(link.url, {
@@ -341,7 +348,7 @@ export class ColumnWalker {
   private async fetchHtml(url: string, priority: Priority = PRIORITY.walk, timeoutRetries?: number): Promise<PageResult> {
     const o = this.o;
     const maxBody = o.config.crawl.maxBodyBytes;
-    const cached = o.cached?.(url);
+    const cached = this.lookupCache(url);
     const out = await o.fetcher.fetch(url, {
       method: "GET",
       priority,
@@ -388,7 +395,8 @@ export class ColumnWalker {
       if (etag) entry.etag = etag;
       if (lastModified) entry.lastModified = lastModified;
       this.addCacheEntry(entry);
-      return { record, check, unchanged: false };
+      const previousLinks = cached ? new Set(cached.record.links.map((l) => l.url ?? "")) : undefined;
+      return { record, check, unchanged: false, previousLinks };
     }
     return { check, unchanged: false };
   }
@@ -411,6 +419,23 @@ export class ColumnWalker {
       return l;
     });
     return fresh;
+  }
+
+  /** The page cache entry of `url`, loaded together with those of the next pages in line. */
+  private lookupCache(url: string): PageCacheEntry | undefined {
+    if (!this.o.cached) return undefined;
+    if (!this.cacheLookups.has(url)) {
+      const batch = [url];
+      for (const j of [...this.listJobs, ...this.itemJobs]) {
+        if (batch.length >= 64) break;
+        if (!this.cacheLookups.has(j.url) && j.url !== url) batch.push(j.url);
+      }
+      const found = this.o.cached(batch);
+      for (const u of batch) this.cacheLookups.set(u, found.get(u) ?? null);
+    }
+    const e = this.cacheLookups.get(url) ?? undefined;
+    this.cacheLookups.delete(url);
+    return e;
   }
 
   private addCacheEntry(e: PageCacheEntry): void {
