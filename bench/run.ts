@@ -4,9 +4,11 @@
 //
 //   npm run bench -- [--pages 20000] [--latency 20] [--concurrency 4] [--repeat 1] [--skip-linkinator]
 //                    [--skip-overlay] [--skip-profile] [--uncapped-linkinator] [--quick] [--out DIR]
+//                    [--gongkai CHECKOUT]   (another checkout's crawler, e.g. to measure a change before it lands)
 //   (or BENCH_PAGES, BENCH_LATENCY, BENCH_CONCURRENCY in the environment)
 import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
+import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -26,7 +28,7 @@ import type { BenchResults, RunKind, RunResult } from "./lib/types.js";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 function usageExit(message: string): never {
-  process.stderr.write(`${message}\n\n用法 usage: npm run bench -- [--pages N] [--small-pages N] [--latency MS] [--concurrency N] [--repeat N] [--skip-linkinator] [--skip-overlay] [--skip-profile] [--uncapped-linkinator] [--quick] [--out DIR]\n`);
+  process.stderr.write(`${message}\n\n用法 usage: npm run bench -- [--pages N] [--small-pages N] [--latency MS] [--concurrency N] [--repeat N] [--skip-linkinator] [--skip-overlay] [--skip-profile] [--uncapped-linkinator] [--quick] [--out DIR] [--gongkai CHECKOUT]\n`);
   process.exit(2);
 }
 
@@ -46,6 +48,7 @@ try {
       "uncapped-linkinator": { type: "boolean", default: false },
       quick: { type: "boolean", default: false },
       out: { type: "string" },
+      gongkai: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -75,6 +78,19 @@ const withOverlay = !flags["skip-overlay"];
 const withProfile = !flags["skip-profile"];
 const outDir = path.resolve(flags.out ?? path.join(ROOT, "bench/results"));
 const outName = quick && !flags.out ? "quick" : "latest";
+// --gongkai DIR: run another checkout's bin/gongkai.mjs (to measure a change to the crawler before it lands).
+const gongkaiRoot = flags.gongkai ? path.resolve(flags.gongkai) : ROOT;
+
+/** The commit the measured crawler is at, and whether its crawler files had uncommitted changes. */
+function versionOf(dir: string): { commit: string; dirty: boolean } | undefined {
+  try {
+    const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: dir, encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--", "crawler", "shared", "bin"], { cwd: dir, encoding: "utf8" }).trim() !== "";
+    return { commit, dirty };
+  } catch {
+    return undefined;
+  }
+}
 
 const workDir = mkdtempSync(path.join(os.tmpdir(), "gongkai-bench-"));
 const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -93,6 +109,7 @@ const results: BenchResults = {
     measuredVia: hasGnuTime() ? "GNU time (/usr/bin/time)" : "process.resourceUsage() preload",
   },
   options: { pages, smallPages, latencyMs, concurrency, repeat, linkinator: withLinkinator, overlay: withOverlay, profile: withProfile },
+  gongkai: { root: path.relative(ROOT, gongkaiRoot) || ".", ...versionOf(gongkaiRoot) },
   site: { pageCount: 0, startMs: 0, trapPrefix: "", robotsDisallowed: [], plantedBroken: 0 },
   scope: [],
   runs: [],
@@ -109,6 +126,12 @@ function rootOf(info: SiteInfo): string {
 
 function plantedBroken(info: SiteInfo): string[] {
   return [...new Set(info.plantedLinks.filter((p) => p.kind === "broken-link" && p.targetUrl).map((p) => normalizeUrl(p.targetUrl!) ?? p.targetUrl!))];
+}
+
+/** The turnaround figures of the host with the most requests (the one the politeness limit binds). */
+function busiestTurnaround(c: Counters): { turnaroundMedianMs?: number; turnaroundP90Ms?: number } {
+  const h = Object.values(c.hosts).sort((a, b) => b.requests - a.requests)[0];
+  return h ? { turnaroundMedianMs: h.turnaroundMedianMs, turnaroundP90Ms: h.turnaroundP90Ms } : {};
 }
 
 function toResult(label: string, kind: RunKind, tool: RunResult["tool"], info: SiteInfo, lat: number, run: ToolRun, c: Counters): RunResult {
@@ -138,11 +161,14 @@ function toResult(label: string, kind: RunKind, tool: RunResult["tool"], info: S
     slotBoundSecs: slot,
     slotEfficiency: lat > 0 ? slot / run.wallSecs : undefined,
     bytesOut: c.total.bytesOut,
+    htmlPagesServed: c.total.htmlPages,
+    linksOnPagesServed: c.total.linksOnPages,
     get: c.total.get,
     head: c.total.head,
     conditional: c.total.conditional,
     notModified: c.total.notModified,
     maxInFlightPerHost: c.total.maxInFlight,
+    ...busiestTurnaround(c),
     hosts: c.hosts,
     siteCpuSecs: (c.cpuUserMs + c.cpuSystemMs) / 1000,
     reported: {
@@ -183,6 +209,13 @@ async function withSite<T>(targetPages: number, lat: number, fn: (site: BenchSit
     maxPages: Math.min(1_000_000, site.info.pageCount * 2 + 1000),
   });
   writeFileSync(configFile, JSON.stringify(cfg, null, 2));
+  if (lat === 0)
+    // At zero latency the checkers' own speed is the point: a URL that never answers would only measure each
+    // tool's timeout policy (gongkai: 15 s × attempts; linkinator: 15 s × 4 with 2–8 s backoff). It answers 404 here.
+    for (const p of site.info.plantedLinks.filter((x) => x.reason === "timeout" && x.targetUrl)) {
+      const u = new URL(p.targetUrl!);
+      if (u.origin === new URL(site.info.baseUrl).origin) await site.override(u.pathname + u.search, { status: 404, body: "<html><body><h1>404</h1></body></html>" });
+    }
   try {
     return await fn(site, configFile);
   } finally {
@@ -214,7 +247,7 @@ async function measure(site: BenchSite, label: string, kind: RunKind, lat: numbe
 
 function gongkai(label: string, configFile: string, dbFile: string, lat: number, info: SiteInfo, cpuProfDir?: string) {
   return () =>
-    runGongkai({ root: ROOT, workDir, label, configFile, dbFile, outDir: path.join(workDir, `out-${label}`), cpuProfDir, timeoutMs: timeoutFor(info, lat) });
+    runGongkai({ root: gongkaiRoot, workDir, label, configFile, dbFile, outDir: path.join(workDir, `out-${label}`), cpuProfDir, timeoutMs: timeoutFor(info, lat) });
 }
 
 function linkinator(label: string, info: SiteInfo, lat: number, perHostCap = true) {
@@ -244,7 +277,11 @@ await withSite(pages, L, async (site, configFile) => {
     const suffix = repeat > 1 ? ` #${i}` : "";
     lastDb = path.join(workDir, `gongkai-${L}-${i}.sqlite`);
     const g = await measure(site, `gongkai cold${suffix}`, "cold", L, gongkai(`gongkai-cold-${L}-${i}`, configFile, lastDb, L, info));
-    coldMain ??= g;
+    if (g && !coldMain) {
+      coldMain = g;
+      results.site.htmlPages = g.htmlPagesServed;
+      results.site.links = g.linksOnPagesServed;
+    }
     if (withLinkinator) await measure(site, `linkinator${suffix}`, "linkinator", L, linkinator(`linkinator-${L}-${i}`, info, L));
   }
   if (flags["uncapped-linkinator"] && withLinkinator)
@@ -282,10 +319,6 @@ let cold0: RunResult | undefined;
 if (L !== 0 || withProfile) {
   await withSite(pages, 0, async (site, configFile) => {
     const info = site.info;
-    // At zero latency the checkers' own speed is the point: a URL that never answers would only measure each
-    // tool's timeout policy (gongkai: 15 s × attempts; linkinator: 15 s × 4 with 2–8 s backoff). It answers 404 here.
-    for (const p of info.plantedLinks.filter((x) => x.reason === "timeout" && x.targetUrl))
-      await site.override(new URL(p.targetUrl!).pathname + new URL(p.targetUrl!).search, { status: 404, body: "<html><body><h1>404</h1></body></html>" });
     if (L !== 0) {
       if (withLinkinator) await measure(site, "linkinator", "linkinator", 0, linkinator("linkinator-0", info, 0));
       cold0 = await measure(site, "gongkai cold", "cold", 0, gongkai("gongkai-cold-0", configFile, path.join(workDir, "gongkai-0.sqlite"), 0, info));

@@ -5,21 +5,24 @@
 import http from "node:http";
 import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { emptyHostCounts, totalOf, type HostCounts, type SiteCounts } from "./lib/stats.js";
+import { countLinks, emptyHostCounts, looksLikeHtml, quantile, totalOf, type HostCounts, type SiteCounts } from "./lib/stats.js";
 
 interface HostState extends HostCounts {
   urls: Set<string>;
+  gaps: number[];
   inFlight: number;
 }
 
 const hosts = new Map<string, HostState>();
+/** When each connection's last answer was sent (for the client's turnaround). */
+const lastAnswered = new WeakMap<object, number>();
 let cpuAtReset = process.cpuUsage();
 let since = Date.now();
 
 function hostState(host: string): HostState {
   let h = hosts.get(host);
   if (!h) {
-    h = { ...emptyHostCounts(), urls: new Set(), inFlight: 0 };
+    h = { ...emptyHostCounts(), urls: new Set(), gaps: [], inFlight: 0 };
     hosts.set(host, h);
   }
   return h;
@@ -46,6 +49,13 @@ http.Server.prototype.emit = function (this: http.Server, event: string | symbol
     h.inFlight++;
     if (h.inFlight > h.maxInFlight) h.maxInFlight = h.inFlight;
     const socket = req.socket;
+    const last = lastAnswered.get(socket);
+    if (last !== undefined) {
+      const gap = performance.now() - last;
+      h.turnaroundMs += gap;
+      h.turnarounds++;
+      h.gaps.push(gap);
+    }
     const writtenBefore = socket.bytesWritten;
     const arrived = performance.now();
     let done = false;
@@ -53,10 +63,27 @@ http.Server.prototype.emit = function (this: http.Server, event: string | symbol
       if (done) return;
       done = true;
       h.inFlight--;
-      h.busyMs += performance.now() - arrived;
+      const now = performance.now();
+      h.busyMs += now - arrived;
+      lastAnswered.set(socket, now);
       h.bytesOut += Math.max(0, socket.bytesWritten - writtenBefore);
       if (res.statusCode === 304) h.notModified++;
     };
+    // Count the links on every HTML page served whole: the site's size in links, as the checkers saw it.
+    if (req.method === "GET") {
+      const end = res.end;
+      res.end = function (this: http.ServerResponse, ...endArgs: unknown[]) {
+        const chunk = endArgs[0];
+        if (res.statusCode >= 200 && res.statusCode < 300 && (Buffer.isBuffer(chunk) || typeof chunk === "string")) {
+          const text = Buffer.isBuffer(chunk) ? chunk.toString("latin1") : chunk;
+          if (looksLikeHtml(text.slice(0, 300))) {
+            h.htmlPages++;
+            h.linksOnPages += countLinks(text);
+          }
+        }
+        return end.apply(this, endArgs as Parameters<typeof end>);
+      } as typeof res.end;
+    }
     res.once("finish", finish);
     res.once("close", finish);
   }
@@ -66,8 +93,8 @@ http.Server.prototype.emit = function (this: http.Server, event: string | symbol
 function counters(): SiteCounts & { elapsedMs: number; cpuUserMs: number; cpuSystemMs: number } {
   const out: Record<string, HostCounts> = {};
   for (const [host, h] of hosts) {
-    const { urls: _urls, inFlight: _inFlight, ...counts } = h;
-    out[host] = counts;
+    const { urls: _urls, inFlight: _inFlight, gaps, ...counts } = h;
+    out[host] = gaps.length ? { ...counts, turnaroundMedianMs: quantile(gaps, 0.5), turnaroundP90Ms: quantile(gaps, 0.9) } : counts;
   }
   const cpu = process.cpuUsage(cpuAtReset);
   return { hosts: out, total: totalOf(out), elapsedMs: Date.now() - since, cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000 };

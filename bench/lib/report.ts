@@ -19,6 +19,7 @@ export const RUN_HEADER = [
   "peak RSS",
   "bytes",
   "max in flight/host",
+  "turnaround ms (median / p90)",
   "broken found",
 ];
 
@@ -38,6 +39,7 @@ export function runRow(r: RunResult): string[] {
     Number.isFinite(r.maxRssBytes) ? `${fmtNum(r.maxRssBytes / MB)} MB` : "–",
     fmtBytes(r.bytesOut),
     fmtNum(r.maxInFlightPerHost),
+    r.turnaroundMedianMs !== undefined ? `${fmtNum(r.turnaroundMedianMs, 2)} / ${fmtNum(r.turnaroundP90Ms, 2)}` : "–",
     r.plantedBrokenFound ? `${r.plantedBrokenFound.found}/${r.plantedBrokenFound.of}` : "–",
   ];
 }
@@ -56,8 +58,9 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push("");
   lines.push(
     `机器 Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${fmtBytes(r.machine.totalMemBytes)} RAM, Node ${r.machine.node}, ${r.machine.platform}; ` +
-      `CPU/RSS via ${r.machine.measuredVia}. 站点 Site: ${fmtNum(r.site.pageCount)} pages (generated in ${fmtNum(r.site.startMs / 1000, 1)} s), ` +
-      `latency ${r.options.latencyMs} ms per response, ${r.options.concurrency} requests per host at a time.`,
+      `CPU/RSS via ${r.machine.measuredVia}. 站点 Site: ${fmtNum(r.site.pageCount)} pages (HTML and attachments; ${fmtNum(r.site.htmlPages)} HTML pages holding ${fmtNum(r.site.links)} links), ` +
+      `latency ${r.options.latencyMs} ms per response, ${r.options.concurrency} requests per host at a time. ` +
+      `gongkai ${r.gongkai?.commit ?? "?"}${r.gongkai?.dirty ? " (with uncommitted crawler changes)" : ""}${r.gongkai && r.gongkai.root !== "." ? ` from ${r.gongkai.root}` : ""}.`,
   );
   lines.push("");
   lines.push("## 目标 Targets");
@@ -71,7 +74,7 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push(
     "wall = 子进程从启动到退出 child process start to exit (Node start-up included); requests / unique URLs / bytes / max in flight = " +
       "counted by the site process on the socket; bound = busiest host's unique URLs × latency ÷ concurrency; efficiency = bound ÷ wall; slot eff. = (busiest host's summed request time as the site measured it, slow and hanging URLs included, ÷ concurrency) ÷ wall; " +
-      "CPU s and peak RSS = the checker's process alone (the site runs in another process); broken found = planted broken links (site manifest) the run reported.",
+      "turnaround = time from an answer to the next request on the same connection, busiest host (the checker's reaction time; at the politeness limit every ms of it is a slot left idle); CPU s and peak RSS = the checker's process alone (the site runs in another process); broken found = planted broken links (site manifest) the run reported.",
   );
   lines.push("");
   if (r.recrawl) {

@@ -20,6 +20,19 @@ export interface HostCounts {
    * client gives up counts for as long as the client waited.
    */
   busyMs: number;
+  /**
+   * The client's turnaround: on a kept-alive connection, the time from one answer being sent to the next request
+   * arriving, summed, and how many such gaps there were. Large gaps mean the checker was busy (or idle) instead of
+   * asking: slots wasted at the politeness limit.
+   */
+  turnaroundMs: number;
+  turnarounds: number;
+  /** Median and 90th percentile of those gaps (ms). */
+  turnaroundMedianMs?: number;
+  turnaroundP90Ms?: number;
+  /** HTML pages served whole (GET, 2xx) and the links (href/src attributes) on them. */
+  htmlPages: number;
+  linksOnPages: number;
 }
 
 export interface SiteCounts {
@@ -28,7 +41,7 @@ export interface SiteCounts {
 }
 
 export function emptyHostCounts(): HostCounts {
-  return { requests: 0, uniqueUrls: 0, get: 0, head: 0, conditional: 0, notModified: 0, bytesOut: 0, maxInFlight: 0, busyMs: 0 };
+  return { requests: 0, uniqueUrls: 0, get: 0, head: 0, conditional: 0, notModified: 0, bytesOut: 0, maxInFlight: 0, busyMs: 0, turnaroundMs: 0, turnarounds: 0, htmlPages: 0, linksOnPages: 0 };
 }
 
 /** Sum per-host counts (maxInFlight: the largest of them, since hosts are limited separately). */
@@ -43,6 +56,10 @@ export function totalOf(hosts: Record<string, HostCounts>): HostCounts {
     t.notModified += h.notModified;
     t.bytesOut += h.bytesOut;
     t.busyMs += h.busyMs;
+    t.turnaroundMs += h.turnaroundMs;
+    t.turnarounds += h.turnarounds;
+    t.htmlPages += h.htmlPages;
+    t.linksOnPages += h.linksOnPages;
     t.maxInFlight = Math.max(t.maxInFlight, h.maxInFlight);
   }
   return t;
@@ -87,6 +104,28 @@ export function share(part: number, whole: number): number | undefined {
 export function growthExponent(sizeA: number, valueA: number, sizeB: number, valueB: number): number | undefined {
   if (!(sizeA > 0 && sizeB > 0 && valueA > 0 && valueB > 0) || sizeA === sizeB) return undefined;
   return Math.log(valueB / valueA) / Math.log(sizeB / sizeA);
+}
+
+const LINK_ATTR = /<(?:a|area|img|iframe|frame|embed|link|script|source|video|audio)\b[^>]*?\s(?:href|src)\s*=/gi;
+
+/** Links in an HTML body (elements with href/src), counted on the bytes: charset-independent for ASCII markup. */
+export function countLinks(html: string): number {
+  let n = 0;
+  LINK_ATTR.lastIndex = 0;
+  while (LINK_ATTR.exec(html)) n++;
+  return n;
+}
+
+/** Whether a response body looks like an HTML page (its first bytes). */
+export function looksLikeHtml(head: string): boolean {
+  return /^\s*(?:<!--[\s\S]*?-->\s*)*<(?:!doctype html|html)[\s>]/i.test(head);
+}
+
+/** The q-quantile (0…1) of a non-empty list, nearest rank. */
+export function quantile(values: number[], q: number): number {
+  if (values.length === 0) throw new Error("quantile of nothing");
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
 }
 
 /** Median of a non-empty list. */

@@ -27,12 +27,18 @@ export interface RunResult {
   slotBoundSecs: number;
   slotEfficiency?: number;
   bytesOut: number;
+  /** HTML pages the site served whole during the run, and the links on them. */
+  htmlPagesServed: number;
+  linksOnPagesServed: number;
   get: number;
   head: number;
   conditional: number;
   notModified: number;
   /** Most requests in flight at once to one host. */
   maxInFlightPerHost: number;
+  /** Time (ms) from an answer to the next request on the same connection, busiest host: the checker's turnaround. */
+  turnaroundMedianMs?: number;
+  turnaroundP90Ms?: number;
   hosts: Record<string, HostCounts>;
   /** CPU the site process spent serving this run (to show the site was not the bottleneck). */
   siteCpuSecs: number;
@@ -78,6 +84,8 @@ export interface BenchResults {
   finishedAt: string;
   quick: boolean;
   machine: { cpus: number; cpuModel: string; totalMemBytes: number; node: string; platform: string; measuredVia: string };
+  /** The crawler measured: its checkout (relative to this one) and commit. */
+  gongkai?: { root: string; commit?: string; dirty?: boolean };
   options: { pages: number; smallPages: number; latencyMs: number; concurrency: number; repeat: number; linkinator: boolean; overlay: boolean; profile: boolean };
   site: {
     pageCount: number;
@@ -86,6 +94,9 @@ export interface BenchResults {
     trapPrefix: string;
     robotsDisallowed: string[];
     plantedBroken: number;
+    /** From the first cold gongkai run: HTML pages served and links on them. */
+    htmlPages?: number;
+    links?: number;
   };
   scope: string[];
   runs: RunResult[];

@@ -7,6 +7,7 @@ import {
   growthExponent,
   markdownTable,
   median,
+  quantile,
   moduleOf,
   selfTimes,
   selfTimesByModule,
@@ -14,6 +15,8 @@ import {
   shortLocation,
   totalOf,
   emptyHostCounts,
+  countLinks,
+  looksLikeHtml,
   type CpuProfile,
 } from "../../bench/lib/stats.js";
 import { parseLinkinatorBroken, skipPattern } from "../../bench/lib/tools.js";
@@ -49,6 +52,10 @@ describe("memory growth exponent", () => {
     expect(growthExponent(5000, 100, 20000, 400)).toBeCloseTo(1, 9);
     expect(growthExponent(5000, 200, 20000, 400)).toBeCloseTo(0.5, 9);
     expect(growthExponent(5000, 200, 5000, 400)).toBeUndefined();
+  });
+  it("quantiles by nearest rank", () => {
+    expect(quantile([5, 1, 4, 2, 3, 6, 7, 8, 9, 10], 0.9)).toBe(9);
+    expect(quantile([3], 0.5)).toBe(3);
   });
   it("median of odd and even lists", () => {
     expect(median([3, 1, 2])).toBe(2);
@@ -180,5 +187,17 @@ describe("site size for a page count", () => {
   });
   it("rejects nonsense", () => {
     expect(() => sizeForPages(0, (s) => s)).toThrow(/positive integer/);
+  });
+});
+
+describe("links on a page", () => {
+  it("counts elements with href or src, not text that looks like one", () => {
+    const html = `<!DOCTYPE html><html><head><link rel="stylesheet" href="/s.css"><script src="/a.js"></script></head>
+      <body><a href="/x.html">x</a><A HREF='y'>y</A><img alt="p" src="/p.png"><a name="top">top</a><p>href="/not-a-link"</p>
+      <iframe data-x="1" src="/f.html"></iframe></body></html>`;
+    expect(countLinks(html)).toBe(6);
+    expect(looksLikeHtml(html.slice(0, 300))).toBe(true);
+    expect(looksLikeHtml("%PDF-1.4")).toBe(false);
+    expect(looksLikeHtml("<!-- TRS --><html lang=zh>")).toBe(true);
   });
 });
