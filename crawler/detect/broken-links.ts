@@ -125,7 +125,8 @@ export const brokenLinks: Detector = {
       const pageUrl = page.record.finalUrl || page.record.url;
       const done = new Set<string>();
       for (const link of reportableLinks(page)) {
-        if (link.scheme !== "http") continue;
+        // "invalid" hrefs (no browser can open them) are reported below; mailto:, tel:, javascript: are not links to check.
+        if (link.scheme !== "http" && link.scheme !== "invalid") continue;
         const noun = linkNoun(link);
         const shown = link.text ? `“${quote(link.text)}”` : "";
         const where = `栏目“${column.name}”的页面上${noun}${shown}`;
@@ -193,7 +194,12 @@ export const brokenLinks: Detector = {
   },
 };
 
+/**
+ * Fragments that are not anchors to check: empty and "top" (browsers scroll to the top without an element), and
+ * script routes: hash-bang and path routes (`#!/list`, `#/detail/1`) and bare numbers (`#2310`, as gkmlpt-style
+ * lists use to pick a column). Those are read by scripts, not matched against ids, so a missing id proves nothing.
+ */
 function isTrivial(f: string): boolean {
   const t = f.trim().toLowerCase();
-  return t === "" || t === "top" || t === "_top" || t === "page-top" || t === "pagetop";
+  return t === "" || t === "top" || t === "_top" || t === "page-top" || t === "pagetop" || /^[!/]/.test(t) || /^\d+$/.test(t);
 }

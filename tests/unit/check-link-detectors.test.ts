@@ -146,3 +146,33 @@ describe("wrong-links", () => {
     expect(found.some((f) => f.targetUrl === `${B}/fine.html`)).toBe(false);
   });
 });
+
+describe("broken-links: hrefs no browser can open, and script routes", () => {
+  const page = `${B}/xxgk/zcwj/index.html`;
+  const found = brokenLinks.detect(
+    data(
+      [
+        {
+          record: record(page, [
+            link(null, "端口错误", { raw: "http://www.example.invalid:99999/a.html", scheme: "invalid" }),
+            link(null, "空格主机", { raw: "http://bad host.invalid/", scheme: "invalid" }),
+            link(null, "", { raw: "javascript:void(0)", scheme: "javascript" }),
+            link(`${B}/gkmlpt/index`, "重大行政决策", { fragment: "2310" }),
+            link(`${B}/app/`, "办事大厅", { fragment: "!/list" }),
+            link(`${B}/app/`, "详情", { fragment: "/detail/1" }),
+          ]),
+          columns: [{ columnId: "zcwj", role: "list" }],
+        },
+      ],
+      [check(`${B}/gkmlpt/index`, { status: 200, anchors: [] }), check(`${B}/app/`, { status: 200, anchors: ["main"] })],
+    ),
+    ctx,
+  );
+  it("reports hrefs extraction marked invalid, once each, and never javascript:", () => {
+    expect(found.filter((f) => f.reason === "invalid-url").map((f) => f.linkText).sort()).toEqual(["端口错误", "空格主机"].sort());
+    expect(found.some((f) => f.targetUrl?.startsWith("javascript"))).toBe(false);
+  });
+  it("does not treat hash routes (#2310, #!/list, #/detail/1) as missing anchors", () => {
+    expect(found.filter((f) => f.reason === "missing-anchor")).toEqual([]);
+  });
+});
