@@ -7,7 +7,8 @@ const MB = 1024 * 1024;
 export const RUN_HEADER = [
   "run 运行",
   "latency",
-  "pages",
+  "site pages",
+  "HTML pages fetched",
   "wall s",
   "requests",
   "unique URLs",
@@ -28,6 +29,7 @@ export function runRow(r: RunResult): string[] {
     r.label,
     `${r.latencyMs} ms`,
     fmtNum(r.sitePages),
+    fmtNum(r.htmlPagesServed),
     fmtNum(r.wallSecs, 1),
     fmtNum(r.requests),
     fmtNum(r.uniqueUrls),
@@ -72,7 +74,7 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push(markdownTable(RUN_HEADER, r.runs.map(runRow)));
   lines.push("");
   lines.push(
-    "wall = 子进程从启动到退出 child process start to exit (Node start-up included); requests / unique URLs / bytes / max in flight = " +
+    "site pages = pages the site serves (HTML and attachments); HTML pages fetched = HTML pages the site sent whole (304s not counted); wall = 子进程从启动到退出 child process start to exit (Node start-up included); requests / unique URLs / bytes / max in flight = " +
       "counted by the site process on the socket; bound = busiest host's unique URLs × latency ÷ concurrency; efficiency = bound ÷ wall; slot eff. = (busiest host's summed request time as the site measured it, slow and hanging URLs included, ÷ concurrency) ÷ wall; " +
       "turnaround = time from an answer to the next request on the same connection, busiest host (the checker's reaction time; at the politeness limit every ms of it is a slot left idle); CPU s and peak RSS = the checker's process alone (the site runs in another process); broken found = planted broken links (site manifest) the run reported.",
   );
