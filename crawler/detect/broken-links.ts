@@ -3,6 +3,7 @@
 import type { FindingDraft, Severity } from "../../shared/schema.js";
 import type { CrawlData, CrawledPage, Detector, LinkCheck, LinkRecord } from "../types.js";
 import { ownerColumn } from "./lib/columns.js";
+import { normalizeUrl } from "../../shared/url.js";
 
 /** What a maintainer reads about each reason, after 「…指向的地址」. */
 export function describeBroken(check: LinkCheck, timeoutSecs: number): string {
@@ -190,9 +191,38 @@ export const brokenLinks: Detector = {
         }
       }
     }
+    out.push(...deadColumns(data, timeoutSecs));
     return out;
   },
 };
+
+/**
+ * A column whose own first page cannot be had (moved, deleted, server error) is a broken link too: the configured
+ * column address, reported on itself, for its maintainer, so a dead column is never silent. Columns robots.txt
+ * keeps us from are not broken and are left to the crawl log.
+ */
+function deadColumns(data: CrawlData, timeoutSecs: number): FindingDraft[] {
+  const out: FindingDraft[] = [];
+  for (const walk of data.columns) {
+    if (!walk.error) continue;
+    const url = normalizeUrl(walk.column.url) ?? walk.column.url;
+    const check = data.checks.get(url);
+    if (!check || check.outcome !== "broken") continue;
+    out.push({
+      kind: "broken-link",
+      reason: check.reason ?? "unknown",
+      severity: "high",
+      columnId: walk.column.id,
+      pageUrl: url,
+      targetUrl: url,
+      linkText: walk.column.name,
+      message: `栏目“${walk.column.name}”的首页（配置中的栏目地址）${describeBroken(check, timeoutSecs).replace(/^的/, "")}，整个栏目无法检查`,
+      maintainer: walk.column.maintainer,
+      evidence: { ...evidenceOf(check, { tag: "a", raw: walk.column.url, text: walk.column.name, attachment: false, scheme: "http", url }), columnUrl: walk.column.url, walkError: walk.error },
+    });
+  }
+  return out;
+}
 
 /**
  * Fragments that are not anchors to check: empty and "top" (browsers scroll to the top without an element), and
