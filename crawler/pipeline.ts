@@ -16,6 +16,7 @@ import { Fetcher } from "./crawl/fetcher.js";
 import { ColumnWalker } from "./crawl/walk.js";
 import { Progress } from "./crawl/progress.js";
 import { trimHeapWhileCrawling } from "./crawl/heap.js";
+import { ParsePool } from "./crawl/parse-pool.js";
 import { setMaxListeners } from "node:events";
 import { LinkChecker } from "./check/checker.js";
 import { ProbeCache, type PageTextExtractor } from "./check/probe.js";
@@ -109,6 +110,7 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
   // Every request and waiting slot listens for the abort; thousands at once are expected, not a leak.
   if (opts.signal) setMaxListeners(0, opts.signal);
   const stopTrimming = trimHeapWhileCrawling();
+  let parser: ParsePool | undefined;
   try {
     const run = store.beginRun({ name: config.site.name, baseUrl: config.site.baseUrl }, startedAt);
     runId = run.id;
@@ -145,12 +147,14 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
       onChecked: () => progress.checked(),
     });
     const unsavedCache: PageCacheEntry[] = [];
+    const pagePool = new ParsePool(extractPageFromBuffer);
+    parser = pagePool;
     const walker = new ColumnWalker({
       config,
       fetcher,
       checker,
       probes,
-      extract: extractPageFromBuffer,
+      extract: (body, meta) => pagePool.parse(body, meta),
       siteHosts,
       cached: (urls) => store.loadPageCache(urls),
       now: clock,
@@ -305,6 +309,7 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
     }
     throw e;
   } finally {
+    await parser?.close();
     stopTrimming();
     store.close();
   }

@@ -21,8 +21,9 @@ import { classify, headerValue, isHtmlContentType } from "../check/classify.js";
 import type { LinkChecker } from "../check/checker.js";
 import { looksLikePage } from "../check/checker.js";
 import type { ProbeCache } from "../check/probe.js";
+import type { Parsed } from "./parse-pool.js";
 
-export type PageExtractor = (body: Buffer, meta: { url: string; finalUrl: string; status: number; contentType?: string }) => PageRecord;
+export type PageExtractor = (body: Buffer, meta: { url: string; finalUrl: string; status: number; contentType?: string }) => Promise<Parsed>;
 
 /** Renders a page in a browser (JS columns). Returns the rendered page's record and how the document answered. */
 export interface JsRenderer {
@@ -373,10 +374,8 @@ export class ColumnWalker {
     const ok2xx = out.status !== undefined && out.status >= 200 && out.status < 300 && !out.error;
     let record: PageRecord | undefined;
     if (ok2xx && out.body && out.body.length > 0 && this.isSiteUrl(out.finalUrl) && (isPageType(ct) || (unknownType(ct) && looksHtml(out.body)))) {
-      // Let the other answers that arrived meanwhile free their slots and send their next requests before this
-      // page's parsing takes the CPU for a few milliseconds.
-      await new Promise((r) => setImmediate(r));
-      record = this.compact(o.extract(out.body, { url, finalUrl: out.finalUrl, status: out.status!, contentType: ct }));
+      const parsed = await o.extract(out.body, { url, finalUrl: out.finalUrl, status: out.status!, contentType: ct });
+      record = parsed.fresh ? this.shareLinks(parsed.record) : this.compact(parsed.record);
     }
     const probe = ok2xx && (record || out.hops.length > 1) ? await o.probes.forUrl(out.finalUrl) : null;
     const check = classify({

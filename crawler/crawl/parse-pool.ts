@@ -1,0 +1,104 @@
+// Page parsing on a worker thread. The main thread does the I/O; parsing a page into its record (DOM, links, text)
+// costs milliseconds of CPU, and while it runs on the main thread no response is read and no freed slot is reused.
+// Records come back through structured clone, which also gives every string its own storage (no slice of the HTML
+// keeps a whole document alive). If the worker cannot start or dies, pages are parsed on the main thread instead:
+// slower, never wrong.
+import { Worker } from "node:worker_threads";
+import type { PageRecord } from "../types.js";
+
+export type PageMeta = { url: string; finalUrl: string; status: number; contentType?: string };
+export type SyncExtractor = (body: Buffer, meta: PageMeta) => PageRecord;
+
+/** A parsed page; `fresh` when its strings have their own storage (it crossed the thread boundary). */
+export interface Parsed {
+  record: PageRecord;
+  fresh: boolean;
+}
+
+interface Pending {
+  body: Buffer;
+  meta: PageMeta;
+  resolve: (r: Parsed) => void;
+  reject: (e: unknown) => void;
+}
+
+export class ParsePool {
+  private worker?: Worker;
+  private pending = new Map<number, Pending>();
+  private seq = 0;
+  private failed = false;
+  /** True when records come from the worker (structured clone: fresh strings). */
+  get offThread(): boolean {
+    return !this.failed;
+  }
+
+  /** `GONGKAI_PARSE_THREAD=0` parses on the main thread (for debugging and comparison). */
+  constructor(private readonly fallback: SyncExtractor, useThread = process.env.GONGKAI_PARSE_THREAD !== "0") {
+    if (!useThread) this.failed = true;
+  }
+
+  parse(body: Buffer, meta: PageMeta): Promise<Parsed> {
+    if (this.failed) return Promise.resolve().then(() => ({ record: this.fallback(body, meta), fresh: false }));
+    const worker = this.start();
+    if (!worker) return Promise.resolve().then(() => ({ record: this.fallback(body, meta), fresh: false }));
+    const id = ++this.seq;
+    // Hand the worker its own copy of the bytes (the response buffer may share memory with others), transferred.
+    const copy = body.buffer.slice(body.byteOffset, body.byteOffset + body.length) as ArrayBuffer;
+    return new Promise<Parsed>((resolve, reject) => {
+      this.pending.set(id, { body, meta, resolve, reject });
+      worker.postMessage({ id, body: copy, meta }, [copy]);
+    });
+  }
+
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = undefined;
+    this.failed = true;
+    if (w) await w.terminate().catch(() => undefined);
+    this.drainToFallback();
+  }
+
+  private start(): Worker | undefined {
+    if (this.worker) return this.worker;
+    try {
+      const w = new Worker(new URL("./parse-worker-boot.mjs", import.meta.url));
+      w.unref();
+      w.on("message", (m: { id: number; record?: PageRecord; error?: string }) => {
+        const p = this.pending.get(m.id);
+        if (!p) return;
+        this.pending.delete(m.id);
+        if (m.record) p.resolve({ record: m.record, fresh: true });
+        else this.settleWithFallback(p);
+      });
+      const fail = () => {
+        this.failed = true;
+        this.worker = undefined;
+        this.drainToFallback();
+      };
+      w.on("error", fail);
+      w.on("exit", (code) => {
+        if (this.worker === w) fail();
+        void code;
+      });
+      this.worker = w;
+      return w;
+    } catch {
+      this.failed = true;
+      return undefined;
+    }
+  }
+
+  private settleWithFallback(p: Pending): void {
+    try {
+      p.resolve({ record: this.fallback(p.body, p.meta), fresh: false });
+    } catch (e) {
+      p.reject(e);
+    }
+  }
+
+  private drainToFallback(): void {
+    const all = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of all) this.settleWithFallback(p);
+  }
+}

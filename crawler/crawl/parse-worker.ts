@@ -1,0 +1,24 @@
+// The parsing thread: decodes and extracts pages off the main thread, so the crawler's event loop stays free to
+// answer the network (a page's parse takes milliseconds; at 20 ms per request and 4 in flight, every millisecond the
+// loop is busy delays the next request). See parse-pool.ts.
+import { parentPort } from "node:worker_threads";
+import { extractPageFromBuffer } from "../extract/index.js";
+import { trimHeapWhileCrawling } from "./heap.js";
+
+// This thread's heap is almost all garbage (each page's DOM): keep it from growing far beyond what it holds.
+trimHeapWhileCrawling();
+
+interface ParseJob {
+  id: number;
+  body: ArrayBuffer;
+  meta: { url: string; finalUrl: string; status: number; contentType?: string };
+}
+
+parentPort?.on("message", (job: ParseJob) => {
+  try {
+    const record = extractPageFromBuffer(Buffer.from(job.body), job.meta);
+    parentPort!.postMessage({ id: job.id, record });
+  } catch (e) {
+    parentPort!.postMessage({ id: job.id, error: String((e as Error)?.stack ?? e) });
+  }
+});
