@@ -19,12 +19,13 @@ import { runGongkai, runLinkinator, skipPattern, wholeSiteConfig, writeJson, typ
 import { hasGnuTime } from "./lib/measure.js";
 import { evaluateTargets } from "./lib/targets.js";
 import { renderMarkdown, terminalTable } from "./lib/report.js";
-import { renderProfileMarkdown, summariseProfile } from "./lib/profile.js";
+import { renderProfileMarkdown, summariseProfile, threadName, type ThreadProfile } from "./lib/profile.js";
 import { applySmallChange, clearSmallChange } from "./lib/change.js";
 import { sizeForPages } from "./lib/sizing.js";
 import { generateSite } from "../tests/fixtures/demo-site/generate.js";
 import type { BenchResults, RunKind, RunResult } from "./lib/types.js";
 
+const fmtNumber = (n: number) => n.toLocaleString("en-US");
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 function usageExit(message: string): never {
@@ -331,12 +332,26 @@ if (L !== 0 || withProfile) {
       try {
         const files = readdirSync(profDir).filter((f) => f.endsWith(".cpuprofile"));
         if (!files.length) throw new Error("no .cpuprofile written");
-        // The crawler's main thread writes the largest profile; workers (if any) write their own.
-        const file = files.map((f) => path.join(profDir, f)).sort((a, b) => readFileSync(b).length - readFileSync(a).length)[0];
-        const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
-        const summary = summariseProfile(profile, ROOT);
-        results.profile = { file, busyMs: summary.busyMs, totalMs: summary.totalMs, top: summary.top, modules: summary.modules };
-        const md = renderProfileMarkdown(summary, { label: `${info.pageCount} pages, ${results.startedAt.slice(0, 10)}`, wallSecs: p?.wallSecs ?? NaN, pages: info.pageCount, file, notes: [] });
+        // One file per thread: the main thread (I/O, walk, checks, store) and the parse worker, summarised apart.
+        const threads: ThreadProfile[] = files.map((f) => {
+          const file = path.join(profDir, f);
+          const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
+          return { thread: threadName(profile, f), file, summary: summariseProfile(profile, ROOT) };
+        });
+        const order = (t: ThreadProfile) => (t.thread === "main" ? 0 : t.thread === "parse worker" ? 1 : 2);
+        threads.sort((a, b) => order(a) - order(b) || b.summary.busyMs - a.summary.busyMs);
+        results.profile = {
+          wallSecs: p?.wallSecs,
+          cpuSecs: p?.cpuSecs,
+          threads: threads.map((t) => ({ thread: t.thread, file: t.file, busyMs: t.summary.busyMs, totalMs: t.summary.totalMs, top: t.summary.top, modules: t.summary.modules })),
+        };
+        const md = renderProfileMarkdown(threads, {
+          label: `${fmtNumber(info.pageCount)} pages, ${results.startedAt.slice(0, 10)}`,
+          wallSecs: p?.wallSecs ?? NaN,
+          cpuSecs: p?.cpuSecs ?? NaN,
+          pages: info.pageCount,
+          notes: [],
+        });
         mkdirSync(outDir, { recursive: true });
         writeFileSync(path.join(outDir, quick && !flags.out ? "profile-quick.md" : "profile.md"), md);
       } catch (e) {

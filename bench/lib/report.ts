@@ -124,9 +124,14 @@ export function renderMarkdown(r: BenchResults): string {
     lines.push("");
     if ("error" in r.profile) lines.push(`- not profiled: ${r.profile.error}`);
     else {
-      lines.push(`Busy ${fmtNum(r.profile.busyMs / 1000, 1)} s of ${fmtNum(r.profile.totalMs / 1000, 1)} s profiled. See profile.md for the details.`);
-      lines.push("");
-      lines.push(markdownTable(["module 模块", "self ms", "share"], r.profile.modules.slice(0, 10).map((m) => [m.module, fmtNum(m.selfMs), fmtPct(m.share, 1)])));
+      for (const t of r.profile.threads) {
+        if (t.busyMs < 0.02 * (r.profile.wallSecs ?? 0) * 1000) continue;
+        lines.push(`**${t.thread}** — busy ${fmtNum(t.busyMs / 1000, 1)} s of ${fmtNum(t.totalMs / 1000, 1)} s profiled:`);
+        lines.push("");
+        lines.push(markdownTable(["module 模块", "self ms", "share"], t.modules.slice(0, 8).map((m) => [m.module, fmtNum(m.selfMs), fmtPct(m.share, 1)])));
+        lines.push("");
+      }
+      lines.push("Details: profile.md.");
     }
     lines.push("");
   }

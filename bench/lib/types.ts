@@ -103,7 +103,13 @@ export interface BenchResults {
   recrawl?: { timeShare?: number; requestShare?: number; changed?: { timeShare?: number; requestShare?: number; expected: string[]; found: string[]; missed: string[] } };
   rssGrowth?: { smallPages: number; smallRssBytes: number; pages: number; rssBytes: number; exponent?: number };
   overlay?: OverlayResult | { error: string };
-  profile?: { file: string; busyMs: number; totalMs: number; top: { name: string; selfMs: number; share: number }[]; modules: { module: string; selfMs: number; share: number }[] } | { error: string };
+  profile?:
+    | {
+        wallSecs?: number;
+        cpuSecs?: number;
+        threads: { thread: string; file: string; busyMs: number; totalMs: number; top: { name: string; selfMs: number; share: number }[]; modules: { module: string; selfMs: number; share: number }[] }[];
+      }
+    | { error: string };
   targets: TargetStatus[];
   errors: string[];
 }
