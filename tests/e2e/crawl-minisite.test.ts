@@ -127,10 +127,11 @@ describe("the crawl command", () => {
   it("rejects a bad config with one line per problem naming the field, exit 2, and touches no database", async () => {
     const cfg = path.join(dir, "bad.json");
     const db = path.join(dir, "bad.sqlite");
-    const bad = JSON.parse(JSON.stringify(mini.config)) as ConfigInput & { columns: Record<string, unknown>[] };
+    // Deliberately wrong, so typed loosely: a JSON file as a user might write it.
+    const bad = JSON.parse(JSON.stringify(mini.config)) as { columns: Record<string, unknown>[]; crawl: Record<string, unknown> };
     bad.columns[1].url = "not a url";
     bad.columns[2].type = "blog";
-    (bad.crawl as Record<string, unknown>).concurrency = 0;
+    bad.crawl.concurrency = 0;
     writeFileSync(cfg, JSON.stringify(bad));
     const r = await gongkai(["crawl", "--config", cfg, "--db", db, "--out", path.join(dir, "bad-out")]);
     expect(r.code).toBe(2);
