@@ -54,7 +54,7 @@ export async function runReport(
     mail: { type: "boolean", default: false },
     lang: { type: "string" },
   });
-  const { REPORT_FORMATS, loadReportModel, writeReport } = await import("../report/index.js");
+  const { REPORT_FORMATS, loadReportModelFromFile, writeReport } = await import("../report/index.js");
   const formats = args.format!.split(",").map((f) => f.trim().toLowerCase()).filter(Boolean);
   const bad = formats.filter((f) => !(REPORT_FORMATS as readonly string[]).includes(f));
   if (bad.length || !formats.length)
@@ -76,21 +76,7 @@ export async function runReport(
     io.err(`数据库文件不存在 database not found: ${path.resolve(dbFile)} — 请先运行 run \`gongkai crawl\` first`);
     return 1;
   }
-  const { openStore, StoreError } = await import("../store/index.js");
-  let store;
-  try {
-    store = openStore(dbFile);
-  } catch (e) {
-    // A read-only database (a copy, another user's file) can still be reported on.
-    if (e instanceof StoreError && e.code === "readonly") store = openStore(dbFile, { readonly: true });
-    else throw e;
-  }
-  let model;
-  try {
-    model = loadReportModel(store, { since, now, config });
-  } finally {
-    store.close();
-  }
+  const model = loadReportModelFromFile(dbFile, { since, now, config });
   if (!model.lastRun) io.err(`注意 note: 数据库中还没有抓取记录 the database holds no crawl yet: ${dbFile}`);
   const files = await writeReport(model, { outDir: args.out!, formats: formats as (typeof REPORT_FORMATS)[number][], language });
   const tot = model.totals;

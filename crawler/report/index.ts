@@ -4,6 +4,7 @@ import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Config } from "../../shared/schema.js";
 import type { Store } from "../store/types.js";
+import { openStore, StoreError } from "../store/index.js";
 import { renderLinkCsv, renderOtherCsv } from "./csv.js";
 import { renderHtml } from "./html.js";
 import { labelsFor, type Labels, type Language } from "./i18n.js";
@@ -32,6 +33,22 @@ export function loadReportModel(store: Store, opts: { since: Date; now: Date; co
     config: opts.config,
     trendWeeks: opts.trendWeeks,
   });
+}
+
+/** Open the database just long enough to read the report. A read-only database (a copy, another user's file) can still be reported on. */
+export function loadReportModelFromFile(dbFile: string, opts: { since: Date; now: Date; config?: Config; trendWeeks?: number }): ReportModel {
+  let store: Store;
+  try {
+    store = openStore(dbFile);
+  } catch (e) {
+    if (e instanceof StoreError && e.code === "readonly") store = openStore(dbFile, { readonly: true });
+    else throw e;
+  }
+  try {
+    return loadReportModel(store, opts);
+  } finally {
+    store.close();
+  }
 }
 
 function writeAtomic(file: string, data: string | Buffer): void {

@@ -179,22 +179,9 @@ export class Scheduler {
         this.log(`跳过 skipped report: 数据库尚不存在 no database yet (${path.resolve(this.opts.dbFile)}); 等待第一次抓取 waiting for the first crawl`);
         return { job: "report", ok: false, skipped: "no-db" };
       }
-      const { openStore, StoreError } = await import("../store/index.js");
-      const { loadReportModel, writeReport } = await import("../report/index.js");
+      const { loadReportModelFromFile, writeReport } = await import("../report/index.js");
       const { localDate } = await import("../report/model.js");
-      let store;
-      try {
-        store = openStore(this.opts.dbFile);
-      } catch (e) {
-        if (e instanceof StoreError && e.code === "readonly") store = openStore(this.opts.dbFile, { readonly: true });
-        else throw e;
-      }
-      let model;
-      try {
-        model = loadReportModel(store, { since, now, config });
-      } finally {
-        store.close();
-      }
+      const model = loadReportModelFromFile(this.opts.dbFile, { since, now, config });
       const dir = path.join(this.opts.outDir, "reports", localDate(now.toISOString(), config.schedule.timezone));
       const files = await writeReport(model, { outDir: dir, formats: ["html", "md", "csv", "xlsx"], language: config.language });
       const t = model.totals;
