@@ -96,6 +96,11 @@ function linkFailureKind(check: LinkCheck): boolean {
   return check.outcome === "broken" && (check.reason === "connection" || check.reason === "timeout" || check.reason === "dns");
 }
 
+function withStillOpen(seen: StoredFinding[], open: StoredFinding[]): StoredFinding[] {
+  const ids = new Set(seen.map((f) => f.id));
+  return [...seen, ...open.filter((f) => !ids.has(f.id))];
+}
+
 export async function runCrawl(config: Config, opts: CrawlOptions): Promise<CrawlResult> {
   const log = opts.log ?? ((line: string) => process.stderr.write(line + "\n"));
   const t0 = Date.now();
@@ -275,7 +280,9 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
       generatedAt: clock().toISOString(),
       site: { name: config.site.name, baseUrl: config.site.baseUrl },
       run: { startedAt, finishedAt, pagesCrawled: stats.pagesCrawled, linksChecked: stats.linksChecked, requests: stats.requests, complete, runId } as FindingsFile["run"],
-      findings: stored.map((f) => {
+      // An incomplete crawl (site unreachable, went down, aborted) proves nothing fixed: the file keeps listing what is
+      // still open from earlier crawls, so a script reading it never takes an outage for "no problems".
+      findings: (complete ? stored : withStillOpen(stored, store.findings({ states: ["open", "acknowledged"] }))).map((f) => {
         const out: FindingsFile["findings"][number] = {
           id: f.id,
           kind: f.kind,

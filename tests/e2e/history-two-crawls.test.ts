@@ -1,6 +1,6 @@
 // Issue #5: history across crawls of the demo site. A defect fixed and one added between two nightly crawls give the
 // right new / fixed / still-open sets; a crawl of an unreachable site changes no finding's state.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -78,6 +78,11 @@ describe("finding history over two nightly crawls of the demo site", () => {
       await site.close();
       const third = await runCrawl(config, { dbFile: dbFile(), outDir: path.join(dir, "out3"), now: new Date(now.getTime() + 2 * DAY), log: quiet });
       expect(third.exitCode).toBe(1);
+      // Its findings.json says the crawl was incomplete and still lists what is open: an outage is not "no problems".
+      const file = JSON.parse(readFileSync(third.findingsFile, "utf8"));
+      expect(file.run.complete).toBe(false);
+      const openIds = all.filter((f) => f.state === "open" || f.state === "acknowledged").map((f) => f.id).sort();
+      expect(file.findings.map((f: { id: string }) => f.id).sort()).toEqual(openIds);
       const after = JSON.stringify(
         store
           .findings({ states: ["open", "acknowledged", "false-positive", "fixed"] })
