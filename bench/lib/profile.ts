@@ -30,6 +30,11 @@ export interface ThreadProfile {
   summary: ProfileSummary;
 }
 
+/** Long names (a RegExp's source is its "function name") cut to a readable length. */
+function cut(name: string, max = 110): string {
+  return name.length > max ? `${name.slice(0, max - 1)}…` : name;
+}
+
 /** Name a thread by what its profile holds. */
 export function threadName(profile: CpuProfile, file: string): string {
   const urls = new Set(profile.nodes.map((n) => n.callFrame.url));
@@ -66,11 +71,11 @@ export function renderProfileMarkdown(threads: ThreadProfile[], context: { label
       "",
       `## ${t.thread}: top functions by self time 自身耗时最多的函数`,
       "",
-      markdownTable(["function (file:line)", "self ms", "share"], s.top.map((r) => [r.name, fmtNum(r.selfMs), fmtPct(r.share, 1)])),
+      markdownTable(["function (file:line)", "self ms", "share"], s.top.map((r) => [cut(r.name), fmtNum(r.selfMs), fmtPct(r.share, 1)])),
       "",
       `## ${t.thread}: our code, inclusive time (callees included) 我们的代码（含被调用者）`,
       "",
-      markdownTable(["function (file:line)", "total ms", "share of busy"], s.ours.map((r) => [r.name, fmtNum(r.totalMs), fmtPct(s.busyMs ? r.totalMs / s.busyMs : undefined, 1)])),
+      markdownTable(["function (file:line)", "total ms", "share of busy"], s.ours.map((r) => [cut(r.name), fmtNum(r.totalMs), fmtPct(s.busyMs ? r.totalMs / s.busyMs : undefined, 1)])),
       "",
     );
   }

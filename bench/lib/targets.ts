@@ -40,13 +40,18 @@ export function evaluateTargets(r: Pick<BenchResults, "runs" | "options" | "recr
     note: "cold crawls, retries included",
   });
 
-  const rss = cold.map((x) => x.maxRssBytes).filter((x) => Number.isFinite(x));
+  // Every cold crawl of the full-size site counts, at any latency: the target is the crawl's peak, whatever the pace.
+  const big = r.runs.filter((x) => x.tool === "gongkai" && x.kind === "cold" && x.sitePages >= 0.9 * r.options.pages && Number.isFinite(x.maxRssBytes));
+  const worst = big.sort((a, b) => b.maxRssBytes - a.maxRssBytes)[0];
   out.push({
     id: "rss",
     target: `峰值内存 peak RSS ≤ 400 MB at 20,000 pages`,
-    value: rss.length ? `${fmtNum(Math.max(...rss) / MB)} MB` : "–",
-    met: rss.length ? Math.max(...rss) <= 400 * MB : undefined,
-    note: r.options.pages >= 20000 ? conditions : `measured at ${fmtNum(r.options.pages)} pages only`,
+    value: worst ? `${fmtNum(worst.maxRssBytes / MB)} MB` : "–",
+    met: worst ? worst.maxRssBytes <= 400 * MB : undefined,
+    note: worst
+      ? `largest of ${big.length} cold crawls of ${fmtNum(worst.sitePages)} pages (${big.map((x) => `${fmtNum(x.maxRssBytes / MB)} MB at ${x.latencyMs} ms`).join(", ")})` +
+        (r.options.pages >= 20000 ? "" : `; measured at ${fmtNum(r.options.pages)} pages only`)
+      : undefined,
   });
   const g = r.rssGrowth;
   out.push({

@@ -86,7 +86,7 @@ export interface BenchResults {
   machine: { cpus: number; cpuModel: string; totalMemBytes: number; node: string; platform: string; measuredVia: string };
   /** The crawler measured: its checkout (relative to this one) and commit. */
   gongkai?: { root: string; commit?: string; dirty?: boolean };
-  options: { pages: number; smallPages: number; latencyMs: number; concurrency: number; repeat: number; linkinator: boolean; overlay: boolean; profile: boolean };
+  options: { pages: number; smallPages: number; latencyMs: number; concurrency: number; repeat: number; linkinator: boolean; overlay: boolean; profile: boolean; withoutHang?: boolean };
   site: {
     pageCount: number;
     smallPageCount?: number;
