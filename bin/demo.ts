@@ -1,7 +1,8 @@
 // `npm run demo`: the main job on the demo site, end to end. Serves the demo site on loopback, crawls it, writes
 // findings.json and the weekly report, starts the findings server with a demo token, and prints where everything is.
 // With --exit it stops after writing everything (used by the test of the quick start); otherwise it keeps serving.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { startDemoSite } from "../tests/fixtures/demo-site/server.js";
 import { ConfigSchema } from "../shared/schema.js";
@@ -54,9 +55,15 @@ writeFileSync(
 const store = openStore(dbFile);
 const server = await startServer({ store, tokens: JSON.parse(readFileSync(tokensFile, "utf8")).tokens, port: Number(process.env.DEMO_SERVER_PORT ?? 8787) });
 console.log(`问题服务 findings server: ${server.url}  令牌 token: ${token}  (全部令牌 all tokens: ${tokensFile})`);
+// The extension, built once (about a minute) so the instructions below point at something that exists.
+const extDir = path.resolve("extension/build/chrome-mv3-prod");
+if (!existsSync(path.join(extDir, "manifest.json"))) {
+  console.log("构建浏览器扩展 building the browser extension …");
+  const built = spawnSync("npm", ["run", "build:extension"], { stdio: ["ignore", "ignore", "inherit"] });
+  if (built.status !== 0) console.error("扩展构建失败 extension build failed: npm run build:extension");
+}
 console.log("");
-console.log("浏览器扩展 browser extension:");
-console.log("  npm run build:extension   →  extension/build/chrome-mv3-prod");
+console.log(`浏览器扩展 browser extension: ${extDir}`);
 console.log("  Chromium: chrome://extensions → 开发者模式 Developer mode → 加载已解压的扩展程序 Load unpacked → 选择该目录 pick that folder");
 console.log(`  选项 options: 服务地址 server URL ${server.url}  令牌 token ${token}`);
 console.log(`  然后打开 then open ${site.baseUrl}`);
