@@ -1,4 +1,5 @@
 // The shape of bench/results/latest.json.
+import type { ToolRun } from "./tools.js";
 import type { HostCounts } from "./stats.js";
 
 export type RunKind = "cold" | "recrawl" | "changed" | "linkinator" | "linkinator-uncapped" | "profile" | "size";
@@ -42,13 +43,7 @@ export interface RunResult {
   hosts: Record<string, HostCounts>;
   /** CPU the site process spent serving this run (to show the site was not the bottleneck). */
   siteCpuSecs: number;
-  reported: {
-    pagesCrawled?: number;
-    linksChecked?: number;
-    requests?: number;
-    findings?: number;
-    brokenLinkFindings?: number;
-  };
+  reported: Omit<ToolRun["reported"], "brokenTargets">;
   /** Planted broken links (site manifest) the run reported, of those planted. */
   plantedBrokenFound?: { found: number; of: number; missed: string[] };
   measuredVia: string;

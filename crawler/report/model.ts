@@ -10,47 +10,39 @@ const DAY = 86400e3;
 export type RowState = "new" | "open" | "acknowledged" | "fixed";
 export type LinkType = "internal" | "external" | "attachment" | "image" | "invalid";
 
-export interface LinkRow {
+/** What every report row says: which finding, where, whose, since when. */
+export interface RowBase {
   id: string;
   kind: string;
   reason: string;
+  state: RowState;
+  firstSeen: string;
+  daysOpen: number;
+  pageUrl: string;
+  pageTitle: string;
+  columnId: string;
+  columnName: string;
+  department: string;
+  maintainerName: string;
+  message: string;
+}
+
+/** A broken or wrong link: the row of the platforms' dead-link tables. */
+export interface LinkRow extends RowBase {
   /** HTTP status when the evidence has one. */
   status?: number;
   /** 确定 (404, 403, 410) or 疑似 (anything else, worth a human look). */
   certainty: "confirmed" | "suspected";
-  state: RowState;
-  firstSeen: string;
   /** Times it came back after being fixed (days open then count from its return). */
   reopenedCount: number;
   fixedAt?: string;
-  daysOpen: number;
   targetUrl: string;
   linkText: string;
-  pageUrl: string;
-  pageTitle: string;
-  columnId: string;
-  columnName: string;
-  department: string;
-  maintainerName: string;
   linkType: LinkType;
-  message: string;
 }
 
-export interface OtherRow {
-  id: string;
-  kind: string;
-  reason: string;
-  state: RowState;
-  firstSeen: string;
-  daysOpen: number;
-  pageUrl: string;
-  pageTitle: string;
-  columnId: string;
-  columnName: string;
-  department: string;
-  maintainerName: string;
-  message: string;
-}
+/** Any other kind of finding (misfiled, stale guide, stale or empty column, missing interpretation). */
+export type OtherRow = RowBase;
 
 export interface ColumnCounts {
   columnId: string;
