@@ -113,8 +113,9 @@ export function buildFixture(dbFile: string, configFile: string, now: Date, smtp
   const store = openStore(dbFile);
   try {
     for (let i = 0; i < N; i++) {
-      const at = new Date(now.getTime() - CRAWL_DAYS_AGO[i] * DAY);
-      at.setUTCHours(18, 0, 0, 0); // 02:00 in Shanghai
+      // An hour later in the day than "now", whatever the time of day the tests run: days open (whole days elapsed)
+      // are then the same at 01:00 and at 23:00 (pinning the crawls to 02:00 Shanghai made them flip at 18:00 UTC).
+      const at = new Date(now.getTime() - CRAWL_DAYS_AGO[i] * DAY + 3600e3);
       const run = store.beginRun(config.site, at.toISOString());
       const findings: (FindingDraft & { id: string })[] = SPECS.filter((s) => s.present.includes(i)).map((s) => {
         const c = columns.get(s.column)!;
