@@ -20,7 +20,12 @@ const reportDir = path.join(dir, "report");
 const configFile = path.join(dir, "config.json");
 const tokensFile = path.join(dir, "tokens.json");
 
-const site = await startDemoSite({ port: Number(process.env.DEMO_PORT ?? 8080) });
+const demoPort = Number(process.env.DEMO_PORT ?? 8080);
+const site = await startDemoSite({ port: demoPort }).catch((e: NodeJS.ErrnoException) => {
+  if (e.code !== "EADDRINUSE") throw e;
+  console.error(`端口 ${demoPort} 已被占用 port ${demoPort} is in use — 换一个端口 pick another: DEMO_PORT=8081 npm run demo`);
+  process.exit(1);
+});
 site.writeConfig(configFile);
 const config = ConfigSchema.parse(site.config);
 console.log(`演示站点 demo site:      ${site.baseUrl}  (第二个主机 second host ${site.externalBaseUrl})`);
@@ -53,7 +58,12 @@ writeFileSync(
   ),
 );
 const store = openStore(dbFile);
-const server = await startServer({ store, tokens: JSON.parse(readFileSync(tokensFile, "utf8")).tokens, port: Number(process.env.DEMO_SERVER_PORT ?? 8787) });
+const serverPort = Number(process.env.DEMO_SERVER_PORT ?? 8787);
+const server = await startServer({ store, tokens: JSON.parse(readFileSync(tokensFile, "utf8")).tokens, port: serverPort }).catch((e: Error & { code?: string }) => {
+  if (e.code !== "EADDRINUSE" && !/in use|占用/.test(e.message)) throw e;
+  console.error(`端口 ${serverPort} 已被占用 port ${serverPort} is in use — 换一个端口 pick another: DEMO_SERVER_PORT=8788 npm run demo`);
+  process.exit(1);
+});
 console.log(`问题服务 findings server: ${server.url}  令牌 token: ${token}  (全部令牌 all tokens: ${tokensFile})`);
 // The extension, built once (about a minute) so the instructions below point at something that exists.
 const extDir = path.resolve("extension/build/chrome-mv3-prod");
