@@ -6,14 +6,12 @@
 //     the background, the background asking the server, and the marking pass;
 //   - the marking pass itself (the extension's own data-pass-ms), and DOMContentLoaded → complete;
 //   - 100 links appended later (all with findings) → all 100 marked, seen by a MutationObserver in the page.
-import type { Page } from "playwright";
 import { startServer } from "../crawler/serve/server.js";
 import type { FindingDraft } from "../shared/schema.js";
 import { median } from "./lib/stats.js";
 import type { OverlayResult } from "./lib/types.js";
-import { ensureExtensionBuilt, launchWithExtension, startLoopbackSite } from "../tests/e2e/extension-helpers.js";
+import { configure, ensureExtensionBuilt, launchWithExtension, startLoopbackSite } from "../tests/e2e/extension-helpers.js";
 import { seedStore, TOKENS } from "../tests/e2e/serve-helpers.js";
-import { EXTENSION_ID } from "../crawler/serve/server.js";
 
 export interface OverlayOptions {
   root: string;
@@ -72,15 +70,6 @@ function drafts(base: string, links: number, findings: number, added: number): F
   return [...onPage, ...later];
 }
 
-async function configure(page: Page, serverUrl: string, token: string): Promise<string> {
-  await page.goto(`chrome-extension://${EXTENSION_ID}/options.html`);
-  await page.locator("#server-url").fill(serverUrl);
-  await page.locator("#token").fill(token);
-  await page.locator("#save").click();
-  const status = page.locator("#status:not([data-status=busy])");
-  await status.waitFor();
-  return (await status.textContent()) ?? "";
-}
 
 export async function measureOverlay(opts: OverlayOptions): Promise<OverlayResult> {
   const log = opts.log ?? (() => {});

@@ -5,7 +5,8 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, wri
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { chromium, type BrowserContext, type Worker } from "playwright";
+import { chromium, type BrowserContext, type Page, type Worker } from "playwright";
+import { EXTENSION_ID } from "../../crawler/serve/server.js";
 import { tempDir } from "./serve-helpers.js";
 
 export const EXT_DIR = path.resolve("extension/build/chrome-mv3-prod");
@@ -114,4 +115,15 @@ export async function startLoopbackSite(host: "127.0.0.1" | "127.0.0.2", pages: 
 export function screenshotPath(name: string): string {
   mkdirSync(OUTPUT_DIR, { recursive: true });
   return path.join(OUTPUT_DIR, `extension-${name}.png`);
+}
+
+/** Fill the extension's options page as a user would; returns the connection status it shows. */
+export async function configure(page: Page, serverUrl: string, token: string): Promise<string> {
+  await page.goto(`chrome-extension://${EXTENSION_ID}/options.html`);
+  await page.locator("#server-url").fill(serverUrl);
+  await page.locator("#token").fill(token);
+  await page.locator("#save").click();
+  const status = page.locator("#status:not([data-status=busy])");
+  await status.waitFor();
+  return (await status.textContent()) ?? "";
 }

@@ -12,7 +12,7 @@ import { EXTENSION_ID, startServer, type RunningServer } from "../../crawler/ser
 import type { Store } from "../../crawler/store/types.js";
 import type { FindingDraft } from "../../shared/schema.js";
 import { translatorFrom, type MessagesJson, type Translate } from "../../extension/lib/i18n.js";
-import { ensureExtensionBuilt, launchWithExtension, patchedBuild, screenshotPath, startLoopbackSite, type LoopbackSite } from "./extension-helpers.js";
+import { configure, ensureExtensionBuilt, launchWithExtension, patchedBuild, screenshotPath, startLoopbackSite, type LoopbackSite } from "./extension-helpers.js";
 import { DEPT_OFFICE, DEPT_REG, TOKENS, maintainers, seedStore } from "./serve-helpers.js";
 
 const zh: Translate = translatorFrom(JSON.parse(readFileSync(path.resolve("extension/locales/zh_CN/messages.json"), "utf8")) as MessagesJson);
@@ -143,15 +143,6 @@ afterAll(async () => {
   await otherSite?.close();
 });
 
-async function configure(page: Page, serverUrl: string, token: string): Promise<string> {
-  await page.goto(`chrome-extension://${EXTENSION_ID}/options.html`);
-  await page.locator("#server-url").fill(serverUrl);
-  await page.locator("#token").fill(token);
-  await page.locator("#save").click();
-  const status = page.locator("#status:not([data-status=busy])");
-  await status.waitFor();
-  return (await status.textContent()) ?? "";
-}
 
 const overlayPanel = (page: Page) => page.locator("gongkai-overlay .panel");
 const tooltip = (page: Page) => page.locator("gongkai-overlay .tip");
