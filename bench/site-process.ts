@@ -11,6 +11,8 @@ interface HostState extends HostCounts {
   urls: Set<string>;
   gaps: number[];
   inFlight: number;
+  /** performance.now() of the last change of inFlight, for the time spent at each level. */
+  changedAt: number;
 }
 
 const hosts = new Map<string, HostState>();
@@ -18,11 +20,22 @@ const hosts = new Map<string, HostState>();
 const lastAnswered = new WeakMap<object, number>();
 let cpuAtReset = process.cpuUsage();
 let since = Date.now();
+let sinceMono = performance.now();
+
+/** Time spent at the current in-flight level is added before the level changes. */
+function levelChange(h: HostState, delta: number): void {
+  const now = performance.now();
+  const at = h.msAtInFlight!;
+  at[h.inFlight] = (at[h.inFlight] ?? 0) + (now - h.changedAt);
+  h.changedAt = now;
+  h.inFlight += delta;
+  if (delta < 0) h.lastAnswerMs = now - sinceMono;
+}
 
 function hostState(host: string): HostState {
   let h = hosts.get(host);
   if (!h) {
-    h = { ...emptyHostCounts(), urls: new Set(), gaps: [], inFlight: 0 };
+    h = { ...emptyHostCounts(), urls: new Set(), gaps: [], inFlight: 0, changedAt: performance.now(), msAtInFlight: [], firstRequestMs: performance.now() - sinceMono };
     hosts.set(host, h);
   }
   return h;
@@ -46,7 +59,7 @@ http.Server.prototype.emit = function (this: http.Server, event: string | symbol
       h.urls.add(key);
       h.uniqueUrls++;
     }
-    h.inFlight++;
+    levelChange(h, 1);
     if (h.inFlight > h.maxInFlight) h.maxInFlight = h.inFlight;
     const socket = req.socket;
     const last = lastAnswered.get(socket);
@@ -62,7 +75,7 @@ http.Server.prototype.emit = function (this: http.Server, event: string | symbol
     const finish = () => {
       if (done) return;
       done = true;
-      h.inFlight--;
+      levelChange(h, -1);
       const now = performance.now();
       h.busyMs += now - arrived;
       lastAnswered.set(socket, now);
@@ -74,14 +87,18 @@ http.Server.prototype.emit = function (this: http.Server, event: string | symbol
       const end = res.end;
       res.end = function (this: http.ServerResponse, ...endArgs: unknown[]) {
         const chunk = endArgs[0];
+        const out = end.apply(this, endArgs as Parameters<typeof end>);
+        // Counted after the answer is on its way: the count is the bench's work, not the site's answer time.
         if (res.statusCode >= 200 && res.statusCode < 300 && (Buffer.isBuffer(chunk) || typeof chunk === "string")) {
-          const text = Buffer.isBuffer(chunk) ? chunk.toString("latin1") : chunk;
-          if (looksLikeHtml(text.slice(0, 300))) {
-            h.htmlPages++;
-            h.linksOnPages += countLinks(text);
-          }
+          setImmediate(() => {
+            const text = Buffer.isBuffer(chunk) ? chunk.toString("latin1") : chunk;
+            if (looksLikeHtml(text.slice(0, 300))) {
+              h.htmlPages++;
+              h.linksOnPages += countLinks(text);
+            }
+          });
         }
-        return end.apply(this, endArgs as Parameters<typeof end>);
+        return out;
       } as typeof res.end;
     }
     res.once("finish", finish);
@@ -93,7 +110,8 @@ http.Server.prototype.emit = function (this: http.Server, event: string | symbol
 function counters(): SiteCounts & { elapsedMs: number; cpuUserMs: number; cpuSystemMs: number } {
   const out: Record<string, HostCounts> = {};
   for (const [host, h] of hosts) {
-    const { urls: _urls, inFlight: _inFlight, gaps, ...counts } = h;
+    const { urls: _urls, inFlight: _inFlight, changedAt: _changedAt, gaps, ...counts } = h;
+    counts.msAtInFlight = (h.msAtInFlight ?? []).map((v) => Math.round(v ?? 0));
     out[host] = gaps.length ? { ...counts, turnaroundMedianMs: quantile(gaps, 0.5), turnaroundP90Ms: quantile(gaps, 0.9) } : counts;
   }
   const cpu = process.cpuUsage(cpuAtReset);
@@ -104,6 +122,7 @@ function reset(): void {
   hosts.clear();
   cpuAtReset = process.cpuUsage();
   since = Date.now();
+  sinceMono = performance.now();
 }
 
 const size = process.env.BENCH_SITE_SIZE === "demo" || !process.env.BENCH_SITE_SIZE ? "demo" : Number(process.env.BENCH_SITE_SIZE);

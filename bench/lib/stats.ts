@@ -33,6 +33,11 @@ export interface HostCounts {
   /** HTML pages served whole (GET, 2xx) and the links (href/src attributes) on them. */
   htmlPages: number;
   linksOnPages: number;
+  /** Milliseconds spent with k requests in flight (index k), from the host's first request to the counters' read. */
+  msAtInFlight?: number[];
+  /** When the host's first request arrived and its last answer went out, ms after the counters' reset. */
+  firstRequestMs?: number;
+  lastAnswerMs?: number;
 }
 
 export interface SiteCounts {
