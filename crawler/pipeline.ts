@@ -18,7 +18,7 @@ import { Progress } from "./crawl/progress.js";
 import { trimHeapWhileCrawling } from "./crawl/heap.js";
 import { ParsePool } from "./crawl/parse-pool.js";
 import { setMaxListeners } from "node:events";
-import { LinkChecker } from "./check/checker.js";
+import { LinkChecker, looksLikePage } from "./check/checker.js";
 import { ProbeCache, type PageTextExtractor } from "./check/probe.js";
 
 export interface CrawlOptions {
@@ -153,6 +153,7 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
     });
     const unsavedCache: PageCacheEntry[] = [];
     const pagePool = new ParsePool(extractPageFromBuffer);
+    pagePool.warm();
     parser = pagePool;
     const walker = new ColumnWalker({
       config,
@@ -162,6 +163,7 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
       extract: (body, meta) => pagePool.parse(body, meta),
       siteHosts,
       cached: (urls) => store.loadPageCache(urls),
+      trustRecent: config.crawl.recheckAfterHours > 0,
       now: clock,
       signal: opts.signal,
       renderer: async () => {
@@ -201,6 +203,14 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
         await probes.forUrl(origin);
       }),
     );
+    // Links that timed out in the last run are asked again first: each costs a whole timeout, and asked after the
+    // walk (where a re-crawl that trusts most pages would reach them) it would stretch the crawl's end.
+    const lastRun = store.runs(5).find((r) => r.id !== runId);
+    if (lastRun) {
+      for (const url of checker.timedOutSince(lastRun.startedAt)) {
+        checker.reference(url, { attachment: !looksLikePage(url), sameSite: walker.isSiteUrl(url), tag: "a", fragment: false, fresh: true });
+      }
+    }
     const walk = await walker.run();
     checker.walkFinished(walk.trappedPaths);
     await checker.idle();
@@ -235,6 +245,7 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
       robotsSkipped: fetcher.stats.robotsSkipped,
       privateSkipped: fetcher.stats.privateSkipped,
       unchangedPages: walk.unchanged,
+      trustedPages: walk.trusted,
       headFallbacks: checker.stats.headFallbacks,
       boundHits: walk.columns.filter((c) => c.boundHit).length,
       maxInFlight: Math.max(0, ...[...siteHosts].map((h) => fetcher.limiter.maxInFlight(h))),
@@ -334,7 +345,7 @@ function summarize(
   const byKind = new Map<string, number>();
   for (const f of findings) byKind.set(f.kind, (byKind.get(f.kind) ?? 0) + 1);
   log(
-    `[完成 done] 页面 pages ${s.pagesCrawled}（未变化 unchanged ${s.unchangedPages}）· 链接 links ${s.linksChecked}` +
+    `[完成 done] 页面 pages ${s.pagesCrawled}（未变化 unchanged ${s.unchangedPages}${s.trustedPages ? `，近期已查未重取 trusted ${s.trustedPages}` : ""}）· 链接 links ${s.linksChecked}` +
       `（沿用 reused ${s.linksReused}，跳过 skipped ${s.linksSkipped}）· 请求 requests ${s.requests} · ` +
       `重试 retries ${s.retries} · robots 跳过 ${s.robotsSkipped} · 抓取 crawl ${(s.elapsedMs / 1000).toFixed(1)} s` +
       ` + 判断 detect ${((s.detectMs ?? 0) / 1000).toFixed(1)} s + 保存 store ${((s.storeMs ?? 0) / 1000).toFixed(1)} s`,

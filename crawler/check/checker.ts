@@ -162,6 +162,16 @@ export class LinkChecker {
     return this.checks.has(url);
   }
 
+  /** The last crawl's check of `url` when it was OK and recent enough to trust (within recheckAfterHours). */
+  recentOk(url: string): LinkCheck | undefined {
+    return this.reusable(url) ? this.o.previous!.get(url) : undefined;
+  }
+
+  /** A trusted page was asked again after all (a changed page links to it): its new answer replaces the old. */
+  revise(url: string, check: LinkCheck): void {
+    this.checks.set(url, check);
+  }
+
   /**
    * The walk is over: same-site links it did not fetch are checked now; reuse decisions are final now. Links into
    * a path the walk found to be a crawler trap (a calendar's thousand days) are not checked one by one: the trap
@@ -316,6 +326,14 @@ export class LinkChecker {
   }
 
   /** The last crawl already waited in vain for this URL: once more is enough (a hang costs a whole timeout). */
+  /** URLs whose last check, at or after `since` (ISO), timed out. */
+  timedOutSince(since: string): string[] {
+    const t = Date.parse(since);
+    const out: string[] = [];
+    for (const [url, c] of this.o.previous ?? []) if (c.outcome === "broken" && c.reason === "timeout" && Date.parse(c.checkedAt) >= t) out.push(url);
+    return out;
+  }
+
   private timedOutBefore(url: string): boolean {
     const prev = this.o.previous?.get(url);
     return prev?.outcome === "broken" && prev.reason === "timeout";

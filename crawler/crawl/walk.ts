@@ -52,6 +52,11 @@ export interface WalkOptions {
   trapVariants?: number;
   onPage?: (columnId: string, url: string) => void;
   /**
+   * Trust document pages verified OK within recheckAfterHours when nothing that leads to them has changed (see
+   * settleDeferred). Off: every page is asked again (conditionally).
+   */
+  trustRecent?: boolean;
+  /**
    * Page cache entries in batches while the walk goes on, so saving them overlaps the network waits instead of
    * adding to the crawl's end.
    */
@@ -65,6 +70,8 @@ export interface WalkResult {
   cacheEntries: PageCacheEntry[];
   /** Pages answered 304 (unchanged since the last crawl). */
   unchanged: number;
+  /** Document pages not asked again: verified OK recently, and every page leading to them unchanged. */
+  trusted: number;
   /** Paths (URL without query) found to be crawler traps. */
   trappedPaths: Set<string>;
 }
@@ -82,6 +89,8 @@ interface Job {
   col: ColumnState;
   role: PageRole;
   from?: string;
+  /** The page that led here was unchanged since the last crawl (answered 304, or trusted itself). */
+  viaUnchanged?: boolean;
 }
 
 interface ColumnState {
@@ -129,6 +138,16 @@ export class ColumnWalker {
   private readonly maxPages: number;
 
   private walkDone = false;
+  /** Jobs for pages that may be trusted without asking, decided when nothing else is queued. */
+  private deferred: Job[] = [];
+  /** Pages a changed (or new) page links to or lists: never trusted, always asked. */
+  private linkedFromChanged = new Set<string>();
+  /** Pages trusted without asking, so a changed page found later can still have them asked. */
+  private trustedUrls = new Set<string>();
+  private trusted = 0;
+  /** Page cache entries of deferred pages, read in batches while the walk still waits on the network. */
+  private deferredCache = new Map<string, PageCacheEntry | null>();
+  private deferredUnread: string[] = [];
 
   constructor(private readonly o: WalkOptions) {
     this.maxPages = o.config.crawl.maxPagesPerColumn;
@@ -165,7 +184,7 @@ export class ColumnWalker {
       this.plan(s, s.walk.column.url, role);
     }
     this.pump();
-    if (this.busy === 0 && this.listJobs.length === 0 && this.itemJobs.length === 0) this.done();
+    if (this.busy === 0 && this.listJobs.length === 0 && this.itemJobs.length === 0) this.idle();
     await finished;
     this.walkDone = true;
     // Pages fetched only as link checks are not needed any more: let their records go.
@@ -176,7 +195,7 @@ export class ColumnWalker {
       s.walk.items = [...s.itemUrls.values()];
     }
     const trappedPaths = new Set(states.flatMap((s) => [...s.guard.trapped]));
-    return { pages: this.pages, columns: states.map((s) => s.walk), cacheEntries: this.cacheEntries, unchanged: this.unchanged, trappedPaths };
+    return { pages: this.pages, columns: states.map((s) => s.walk), cacheEntries: this.cacheEntries, unchanged: this.unchanged, trusted: this.trusted, trappedPaths };
   }
 
   private columnState(column: Column): ColumnState {
@@ -194,7 +213,7 @@ export class ColumnWalker {
   }
 
   /** Take a page into a column's walk, within its budget. */
-  private plan(s: ColumnState, rawUrl: string, role: PageRole, from?: string): void {
+  private plan(s: ColumnState, rawUrl: string, role: PageRole, from?: string, viaUnchanged = false): void {
     const url = normalizeUrl(rawUrl);
     if (!url || s.planned.has(url)) return;
     if (!this.isSiteUrl(url)) return; // never leave the site to crawl
@@ -204,7 +223,7 @@ export class ColumnWalker {
     }
     s.planned.add(url);
     if (role === "list" || role === "page" || role === "section") s.listOrder.set(url, s.listOrder.size);
-    const job: Job = { url, col: s, role, from };
+    const job: Job = { url, col: s, role, from, viaUnchanged };
     if (role === "item") this.itemJobs.push(job);
     else this.listJobs.push(job);
   }
@@ -223,7 +242,14 @@ export class ColumnWalker {
   private pump(): void {
     while (this.busy < this.workerLimit() && !this.o.signal?.aborted) {
       // List pages first: they reveal the rest of the work.
-      const job = this.listJobs.shift() ?? this.itemJobs.shift();
+      let job = this.listJobs.shift() ?? this.itemJobs.shift();
+      if (!job && this.deferred.length > 0) {
+        // Nothing else to ask for now: settle the deferred pages rather than wait for every page in flight (one
+        // that never answers would hold them up for a whole timeout). A changed page found later still has any
+        // page it links to asked (reviseTrusted).
+        this.settleDeferred();
+        job = this.listJobs.shift() ?? this.itemJobs.shift();
+      }
       if (!job) break;
       this.busy++;
       void this.runJob(job)
@@ -231,15 +257,108 @@ export class ColumnWalker {
         .finally(() => {
           this.busy--;
           this.pump();
-          if (this.busy === 0 && (this.o.signal?.aborted || (this.listJobs.length === 0 && this.itemJobs.length === 0))) this.done();
+          if (this.busy === 0 && (this.o.signal?.aborted || (this.listJobs.length === 0 && this.itemJobs.length === 0))) this.idle();
         });
     }
+  }
+
+  /** Nothing running or queued: settle the deferred pages (which may queue more work), else the walk is done. */
+  private idle(): void {
+    if (!this.o.signal?.aborted && this.deferred.length > 0) {
+      this.settleDeferred();
+      this.pump();
+      if (this.busy > 0 || this.listJobs.length > 0 || this.itemJobs.length > 0) return;
+    }
+    this.done();
+  }
+
+  /**
+   * A page may go unasked on a re-crawl when it is a document (no list entries, no pagination), the last crawl
+   * checked it OK within recheckAfterHours, and every page that leads to it this time answered unchanged (304) or
+   * was trusted itself: the same rule as for any other link checked recently (an unchanged page's links are not
+   * checked again within the window). A page that a changed or new page links to or lists is always asked, so a
+   * republished list page has its items asked again. List pages, section pages and column start pages are always
+   * asked: that is where new content shows up.
+   */
+  private mayDefer(job: Job): boolean {
+    if (!this.o.trustRecent || !job.viaUnchanged || job.role === "list" || job.role === "page") return false;
+    if (job.url === (normalizeUrl(job.col.walk.column.url) ?? job.col.walk.column.url)) return false;
+    return !this.fetches.has(job.url) && !this.linkedFromChanged.has(job.url) && !!this.o.checker.recentOk(job.url);
+  }
+
+  /** Read the cache entries of the pages deferred so far (one query), so the settling at the end has less to do. */
+  private readDeferred(): void {
+    const urls = this.deferredUnread.splice(0).filter((u) => !this.deferredCache.has(u));
+    if (urls.length === 0 || !this.o.cached) return;
+    const found = this.o.cached(urls);
+    for (const u of urls) this.deferredCache.set(u, found.get(u) ?? null);
+  }
+
+  private settleDeferred(): void {
+    const jobs = this.deferred.splice(0);
+    this.readDeferred();
+    const cache = this.deferredCache;
+    this.deferredCache = new Map();
+    for (const job of jobs) {
+      const url = job.url;
+      const entry = cache.get(url);
+      const previous = this.o.checker.recentOk(url);
+      if (!this.fetches.has(url) && !this.linkedFromChanged.has(url) && entry && previous && isDocument(entry.record)) {
+        this.trusted++;
+        this.trustedUrls.add(url);
+        this.o.checker.record(url, previous);
+        this.fetches.set(url, Promise.resolve({ record: this.shareLinks(entry.record), check: previous, unchanged: true }));
+      }
+      // Trusted or not, the job runs: it finds its page in `fetches` (no request) or asks for it.
+      job.viaUnchanged = false;
+      (job.role === "item" ? this.itemJobs : this.listJobs).push(job);
+    }
+  }
+
+  /** A changed or new page links to `url`: it will not be trusted, and is asked now if it already was. */
+  private changedLinksTo(url: string): void {
+    this.linkedFromChanged.add(url);
+    if (this.trustedUrls.has(url)) this.reviseTrusted(url);
+  }
+
+  /**
+   * A changed page turned up after the page it links to was trusted: ask for that page after all. Its answer
+   * replaces the trusted check; a changed page takes the trusted record's place.
+   */
+  private reviseTrusted(url: string): void {
+    if (!this.trustedUrls.delete(url)) return;
+    this.trusted--;
+    this.busy++;
+    void this.fetchHtml(url, PRIORITY.walk)
+      .then((result) => {
+        this.o.checker.revise(url, result.check);
+        const page = this.pages.get(url);
+        if (page && result.record && !result.unchanged) {
+          page.record = result.record;
+          page.unchanged = false;
+          this.registerLinks(page, result.previousLinks);
+        } else if (page && !result.record) {
+          this.pages.delete(url);
+        }
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        this.busy--;
+        this.pump();
+        if (this.busy === 0 && this.listJobs.length === 0 && this.itemJobs.length === 0) this.idle();
+      });
   }
 
   private async runJob(job: Job): Promise<void> {
     const { col: s, role } = job;
     const js = !!s.walk.column.javascript && role === "list";
     const isStart = job.url === (normalizeUrl(s.walk.column.url) ?? s.walk.column.url);
+    if (!js && this.mayDefer(job)) {
+      this.deferred.push(job);
+      this.deferredUnread.push(job.url);
+      if (this.deferredUnread.length >= 200) this.readDeferred();
+      return;
+    }
     const result = await this.fetchPage(job.url, js);
     if (!result.record) {
       if (isStart) s.walk.error = describeFailure(result.check);
@@ -248,15 +367,18 @@ export class ColumnWalker {
     const page = this.attach(result, s.walk.column.id, role);
     this.o.onPage?.(s.walk.column.id, page.record.url);
     const record = page.record;
+    // What this page leads to may be trusted only if the page itself has not changed.
+    const same = result.unchanged;
     if (role === "list") {
       s.walk.listPages.push(job.url);
       let added = 0;
       for (const item of record.listItems) {
         const u = normalizeUrl(item.url);
+        if (u && !same) this.changedLinksTo(u);
         if (!u || s.itemUrls.has(u)) continue;
         s.itemUrls.set(u, { ...item, url: u });
         added++;
-        if (this.isSiteUrl(u) && looksLikePage(u) && !isAttachmentLink(record, u)) this.plan(s, u, "item", job.url);
+        if (this.isSiteUrl(u) && looksLikePage(u) && !isAttachmentLink(record, u)) this.plan(s, u, "item", job.url, same);
       }
       if (!isStart && s.barren.record(added) === "trap") {
         s.stopPagination = true;
@@ -265,8 +387,9 @@ export class ColumnWalker {
       if (!s.stopPagination) {
         for (const p of record.pagination) {
           const u = normalizeUrl(p, record.finalUrl);
-          if (u && !this.pages.has(u)) this.plan(s, u, "list", job.url);
-          else if (u && !s.planned.has(u)) this.plan(s, u, "list", job.url);
+          if (u && !same) this.changedLinksTo(u);
+          if (u && !this.pages.has(u)) this.plan(s, u, "list", job.url, same);
+          else if (u && !s.planned.has(u)) this.plan(s, u, "list", job.url, same);
         }
       }
     } else if (role === "section") {
@@ -274,12 +397,13 @@ export class ColumnWalker {
       const next = [...record.links.filter((l) => l.url && FOLLOW_TAGS.has(l.tag) && !l.attachment).map((l) => l.url!), ...record.pagination];
       for (const raw of next) {
         const u = normalizeUrl(raw, record.finalUrl);
+        if (u && !same) this.changedLinksTo(u);
         if (!u || s.planned.has(u) || !u.startsWith(s.folder!) || !looksLikePage(u)) continue;
         if (s.guard.admit(u, job.url) === "trap") {
           this.bound(s, "trap");
           continue;
         }
-        this.plan(s, u, "section", job.url);
+        this.plan(s, u, "section", job.url, same);
       }
       for (const item of record.listItems) {
         const u = normalizeUrl(item.url);
@@ -467,6 +591,11 @@ function unknownType(ct: string | undefined): boolean {
 function looksHtml(body: Buffer): boolean {
   const head = body.subarray(0, 512).toString("latin1").trimStart().toLowerCase();
   return head.startsWith("<!doctype html") || head.startsWith("<html") || /<(head|body|title|meta)[\s>]/.test(head);
+}
+
+/** A document page (an article, a guide): no list entries, no pagination. Lists are where new content appears. */
+function isDocument(record: PageRecord): boolean {
+  return record.listItems.length === 0 && record.pagination.length === 0;
 }
 
 function isAttachmentLink(record: PageRecord, url: string): boolean {
