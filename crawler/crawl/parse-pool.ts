@@ -27,6 +27,8 @@ export class ParsePool {
   private pending = new Map<number, Pending>();
   private seq = 0;
   private failed = false;
+  /** The worker has loaded its modules; until then pages are parsed here (a cold worker takes about a second). */
+  private ready = false;
   /** True when records come from the worker (structured clone: fresh strings). */
   get offThread(): boolean {
     return !this.failed;
@@ -40,7 +42,7 @@ export class ParsePool {
   parse(body: Buffer, meta: PageMeta): Promise<Parsed> {
     if (this.failed) return Promise.resolve().then(() => ({ record: this.fallback(body, meta), fresh: false }));
     const worker = this.start();
-    if (!worker) return Promise.resolve().then(() => ({ record: this.fallback(body, meta), fresh: false }));
+    if (!worker || !this.ready) return Promise.resolve().then(() => ({ record: this.fallback(body, meta), fresh: false }));
     const id = ++this.seq;
     // Hand the worker its own copy of the bytes (the response buffer may share memory with others), transferred.
     const copy = body.buffer.slice(body.byteOffset, body.byteOffset + body.length) as ArrayBuffer;
@@ -50,12 +52,31 @@ export class ParsePool {
     });
   }
 
+  private readyWaiters: ((ok: boolean) => void)[] = [];
+
+  /** Resolves true once the worker takes pages, false when pages will be parsed on this thread. */
+  whenReady(): Promise<boolean> {
+    if (this.ready || this.failed) return Promise.resolve(this.ready && !this.failed);
+    this.start();
+    return new Promise((r) => this.readyWaiters.push(r));
+  }
+
+  private settleReady(ok: boolean): void {
+    for (const r of this.readyWaiters.splice(0)) r(ok);
+  }
+
+  /** Start the worker now, while the crawl's first requests are on their way. */
+  warm(): void {
+    if (!this.failed) this.start();
+  }
+
   async close(): Promise<void> {
     const w = this.worker;
     this.worker = undefined;
     this.failed = true;
     if (w) await w.terminate().catch(() => undefined);
     this.drainToFallback();
+    this.settleReady(false);
   }
 
   private start(): Worker | undefined {
@@ -63,7 +84,12 @@ export class ParsePool {
     try {
       const w = new Worker(new URL("./parse-worker-boot.mjs", import.meta.url));
       w.unref();
-      w.on("message", (m: { id: number; record?: PageRecord; error?: string }) => {
+      w.on("message", (m: { id: number; record?: PageRecord; error?: string; ready?: boolean }) => {
+        if (m.ready) {
+          this.ready = true;
+          this.settleReady(true);
+          return;
+        }
         const p = this.pending.get(m.id);
         if (!p) return;
         this.pending.delete(m.id);
@@ -74,6 +100,7 @@ export class ParsePool {
         this.failed = true;
         this.worker = undefined;
         this.drainToFallback();
+        this.settleReady(false);
       };
       w.on("error", fail);
       w.on("exit", (code) => {

@@ -22,3 +22,6 @@ parentPort?.on("message", (job: ParseJob) => {
     parentPort!.postMessage({ id: job.id, error: String((e as Error)?.stack ?? e) });
   }
 });
+
+// Loaded: pages may come here now (until this, the pool parses them on the main thread).
+parentPort?.postMessage({ ready: true });

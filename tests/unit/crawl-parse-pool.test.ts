@@ -14,6 +14,7 @@ describe("ParsePool", () => {
   it("parses pages on the worker thread, with the same result as the main thread", async () => {
     const pool = new ParsePool(extractPageFromBuffer, true);
     try {
+      expect(await pool.whenReady()).toBe(true);
       const many = await Promise.all(Array.from({ length: 20 }, () => pool.parse(gbkPage, meta)));
       for (const r of many) {
         expect(r.fresh).toBe(true);
@@ -21,6 +22,24 @@ describe("ParsePool", () => {
       }
       expect(many[0].record.title).toBe("关于春节期间值班安排的通知");
       expect(many[0].record.links.map((l) => l.text)).toEqual(["值班表", "附件"]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("parses on the main thread until the worker has started, so the first pages do not wait for it", async () => {
+    let calls = 0;
+    const pool = new ParsePool((b, m) => (calls++, extractPageFromBuffer(b, m)), true);
+    try {
+      pool.warm();
+      const early = await pool.parse(gbkPage, meta);
+      expect(early.fresh).toBe(false);
+      expect(calls).toBe(1);
+      expect(await pool.whenReady()).toBe(true);
+      const later = await pool.parse(gbkPage, meta);
+      expect(later.fresh).toBe(true);
+      expect(later.record).toEqual(early.record);
+      expect(calls).toBe(1);
     } finally {
       await pool.close();
     }
