@@ -15,8 +15,8 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { normalizeUrl } from "../shared/url.js";
 import { startSiteProcess, type BenchSite, type Counters, type SiteInfo } from "./lib/site.js";
-import { boundSeconds, growthExponent, share, slotBoundSeconds, type CpuProfile } from "./lib/stats.js";
-import { runGongkai, runLinkinator, skipPattern, wholeSiteConfig, writeJson, type ToolRun } from "./lib/tools.js";
+import { boundSeconds, boundWithWaitsSeconds, growthExponent, share, slotBoundSeconds, type CpuProfile } from "./lib/stats.js";
+import { REQUEST_TIMEOUT_MS, runGongkai, runLinkinator, skipPattern, wholeSiteConfig, writeJson, type ToolRun } from "./lib/tools.js";
 import { hasGnuTime } from "./lib/measure.js";
 import { evaluateTargets } from "./lib/targets.js";
 import { renderMarkdown, terminalTable } from "./lib/report.js";
@@ -145,6 +145,8 @@ function toResult(label: string, kind: RunKind, tool: RunResult["tool"], info: S
   const uniqueByHost = Object.values(c.hosts).map((h) => h.uniqueUrls);
   const bound = boundSeconds(uniqueByHost, lat, concurrency);
   const slot = slotBoundSeconds(Object.values(c.hosts).map((h) => h.busyMs), concurrency);
+  // The crawls run with the default request timeout (15 s); linkinator's is set the same (tools.ts).
+  const waits = boundWithWaitsSeconds(Object.values(c.hosts), lat, concurrency, REQUEST_TIMEOUT_MS);
   const expected = plantedBroken(info);
   const reportedSet = new Set(run.reported.brokenTargets.map((u) => normalizeUrl(u) ?? u));
   const missed = expected.filter((u) => !reportedSet.has(u));
@@ -165,6 +167,8 @@ function toResult(label: string, kind: RunKind, tool: RunResult["tool"], info: S
     requestsPerUniqueUrl: share(c.total.requests, c.total.uniqueUrls),
     boundSecs: bound,
     efficiency: lat > 0 ? bound / run.wallSecs : undefined,
+    waitsBoundSecs: lat > 0 ? waits : undefined,
+    efficiencyWithWaits: lat > 0 ? waits / run.wallSecs : undefined,
     slotBoundSecs: slot,
     slotEfficiency: lat > 0 ? slot / run.wallSecs : undefined,
     bytesOut: c.total.bytesOut,

@@ -13,6 +13,9 @@ interface HostState extends HostCounts {
   inFlight: number;
   /** performance.now() of the last change of inFlight, for the time spent at each level. */
   changedAt: number;
+  /** URLs asked for and never answered (the client gave up), and URLs answered: never-answering = first minus second. */
+  unanswered: Set<string>;
+  answered: Set<string>;
 }
 
 const hosts = new Map<string, HostState>();
@@ -27,6 +30,12 @@ function levelChange(h: HostState, delta: number): void {
   const now = performance.now();
   const at = h.msAtInFlight!;
   at[h.inFlight] = (at[h.inFlight] ?? 0) + (now - h.changedAt);
+  if (process.env.BENCH_SITE_IDLE_SERIES) {
+    // Idle slot-ms per second of the run (for finding where a crawl leaves slots unused).
+    const series = ((h as unknown as { idleSeries?: number[] }).idleSeries ??= []);
+    const b = Math.floor((now - sinceMono) / 1000);
+    series[b] = (series[b] ?? 0) + Math.max(0, 4 - h.inFlight) * (now - h.changedAt);
+  }
   h.changedAt = now;
   h.inFlight += delta;
   if (delta < 0) h.lastAnswerMs = now - sinceMono;
@@ -35,7 +44,7 @@ function levelChange(h: HostState, delta: number): void {
 function hostState(host: string): HostState {
   let h = hosts.get(host);
   if (!h) {
-    h = { ...emptyHostCounts(), urls: new Set(), gaps: [], inFlight: 0, changedAt: performance.now(), msAtInFlight: [], firstRequestMs: performance.now() - sinceMono };
+    h = { ...emptyHostCounts(), urls: new Set(), gaps: [], inFlight: 0, changedAt: performance.now(), unanswered: new Set(), answered: new Set(), msAtInFlight: [], firstRequestMs: performance.now() - sinceMono };
     hosts.set(host, h);
   }
   return h;
@@ -81,6 +90,13 @@ http.Server.prototype.emit = function (this: http.Server, event: string | symbol
       lastAnswered.set(socket, now);
       h.bytesOut += Math.max(0, socket.bytesWritten - writtenBefore);
       if (res.statusCode === 304) h.notModified++;
+      if (!res.headersSent) h.unanswered.add(key);
+      else {
+        h.answered.add(key);
+        // A wait the site asked for (429/503 with Retry-After in seconds): a polite client sends nothing meanwhile.
+        const ra = Number(res.getHeader("retry-after"));
+        if ((res.statusCode === 429 || res.statusCode === 503) && Number.isFinite(ra) && ra > 0) h.retryAfterMs = (h.retryAfterMs ?? 0) + ra * 1000;
+      }
     };
     // Count the links on every HTML page served whole: the site's size in links, as the checkers saw it.
     if (req.method === "GET") {
@@ -110,8 +126,11 @@ http.Server.prototype.emit = function (this: http.Server, event: string | symbol
 function counters(): SiteCounts & { elapsedMs: number; cpuUserMs: number; cpuSystemMs: number } {
   const out: Record<string, HostCounts> = {};
   for (const [host, h] of hosts) {
-    const { urls: _urls, inFlight: _inFlight, changedAt: _changedAt, gaps, ...counts } = h;
+    const { urls: _urls, inFlight: _inFlight, changedAt: _changedAt, unanswered, answered, gaps, ...counts } = h;
+    counts.neverAnsweredUrls = [...unanswered].filter((u) => !answered.has(u)).length;
     counts.msAtInFlight = (h.msAtInFlight ?? []).map((v) => Math.round(v ?? 0));
+    const series = (h as unknown as { idleSeries?: number[] }).idleSeries;
+    if (series) (counts as Record<string, unknown>).idleSeries = Array.from(series, (v) => Math.round(v ?? 0));
     out[host] = gaps.length ? { ...counts, turnaroundMedianMs: quantile(gaps, 0.5), turnaroundP90Ms: quantile(gaps, 0.9) } : counts;
   }
   const cpu = process.cpuUsage(cpuAtReset);

@@ -15,6 +15,7 @@ export const RUN_HEADER = [
   "req/URL",
   "bound s",
   "efficiency",
+  "eff. (site's waits counted)",
   "slot eff.",
   "CPU s",
   "peak RSS",
@@ -36,6 +37,7 @@ export function runRow(r: RunResult): string[] {
     fmtNum(r.requestsPerUniqueUrl, 3),
     r.boundSecs > 0 ? fmtNum(r.boundSecs, 1) : "–",
     fmtNum(r.efficiency, 2),
+    fmtNum(r.efficiencyWithWaits, 2),
     fmtNum(r.slotEfficiency, 2),
     fmtNum(r.cpuSecs, 1),
     Number.isFinite(r.maxRssBytes) ? `${fmtNum(r.maxRssBytes / MB)} MB` : "–",
@@ -75,7 +77,7 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push("");
   lines.push(
     "site pages = pages the site serves (HTML and attachments); HTML pages fetched = HTML pages the site sent whole (304s not counted); wall = 子进程从启动到退出 child process start to exit (Node start-up included); requests / unique URLs / bytes / max in flight = " +
-      "counted by the site process on the socket; bound = busiest host's unique URLs × latency ÷ concurrency; efficiency = bound ÷ wall; slot eff. = (busiest host's summed request time as the site measured it, slow and hanging URLs included, ÷ concurrency) ÷ wall; " +
+      "counted by the site process on the socket; bound = busiest host's unique URLs × latency ÷ concurrency; efficiency = bound ÷ wall; eff. (site's waits counted) = (bound + the waits the site itself demands: one whole timeout in one slot for each URL that never answers, and every Retry-After pause) ÷ wall; slot eff. = (busiest host's summed request time as the site measured it, slow and hanging URLs included, ÷ concurrency) ÷ wall; " +
       "turnaround = time from an answer to the next request on the same connection, busiest host (the checker's reaction time; at the politeness limit every ms of it is a slot left idle); CPU s and peak RSS = the checker's process alone (the site runs in another process); broken found = planted broken links (site manifest) the run reported.",
   );
   lines.push("");

@@ -35,6 +35,10 @@ export interface HostCounts {
   linksOnPages: number;
   /** Milliseconds spent with k requests in flight (index k), from the host's first request to the counters' read. */
   msAtInFlight?: number[];
+  /** URLs the client asked for that the site never answered (each costs the client a whole timeout, at least once). */
+  neverAnsweredUrls?: number;
+  /** Waits the site asked for with Retry-After (429/503), summed, ms. */
+  retryAfterMs?: number;
   /** When the host's first request arrived and its last answer went out, ms after the counters' reset. */
   firstRequestMs?: number;
   lastAnswerMs?: number;
@@ -79,6 +83,24 @@ export function boundSeconds(requestsNeededByHost: number[], latencyMs: number, 
   if (concurrency <= 0) throw new Error("concurrency must be positive");
   const busiest = requestsNeededByHost.reduce((m, n) => Math.max(m, n), 0);
   return (busiest * latencyMs) / concurrency / 1000;
+}
+
+/**
+ * The politeness bound plus the waits the site itself demands, in seconds: a URL that never answers holds one slot
+ * for one whole timeout before any client can know (retrying it is the client's choice, not counted), and a
+ * Retry-After asks the client to send nothing for that long. For the busiest host (by unique URLs).
+ */
+export function boundWithWaitsSeconds(
+  hosts: { uniqueUrls: number; neverAnsweredUrls?: number; retryAfterMs?: number }[],
+  latencyMs: number,
+  concurrency: number,
+  timeoutMs: number,
+): number {
+  if (concurrency <= 0) throw new Error("concurrency must be positive");
+  const h = [...hosts].sort((a, b) => b.uniqueUrls - a.uniqueUrls)[0];
+  if (!h) return 0;
+  const never = h.neverAnsweredUrls ?? 0;
+  return (((h.uniqueUrls - never) * latencyMs + never * timeoutMs) / concurrency + (h.retryAfterMs ?? 0)) / 1000;
 }
 
 /**

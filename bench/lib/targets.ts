@@ -22,13 +22,29 @@ export function evaluateTargets(r: Pick<BenchResults, "runs" | "options" | "recr
   const cold = runs(r, "gongkai", "cold", L);
   const conditions = `${L} ms, ${r.options.concurrency}/host, ${fmtNum(r.options.pages)} pages`;
 
+  // The target's bound assumes a site that answers every request within the latency. When the site itself makes a
+  // client wait (a URL that never answers costs one whole timeout before anyone can know; a Retry-After asks for a
+  // pause), the fastest possible crawl includes those waits: the target is judged on that bound, and the bare
+  // formula's figure is given next to it.
   const effs = cold.map((x) => x.efficiency).filter((x): x is number => x !== undefined);
+  const withWaits = cold.map((x) => x.efficiencyWithWaits ?? x.efficiency).filter((x): x is number => x !== undefined);
+  const waitsDiffer = cold.some((x) => x.efficiencyWithWaits !== undefined && x.waitsBoundSecs !== x.boundSecs);
+  const siteWaits = (() => {
+    const h = cold[0] ? Object.values(cold[0].hosts).sort((a, b) => b.uniqueUrls - a.uniqueUrls)[0] : undefined;
+    if (!h) return "";
+    const parts = [];
+    if (h.neverAnsweredUrls) parts.push(`${h.neverAnsweredUrls} URL(s) never answer`);
+    if (h.retryAfterMs) parts.push(`Retry-After pauses ${fmtNum(h.retryAfterMs / 1000, 1)} s`);
+    return parts.length ? `; the site: ${parts.join(", ")}` : "";
+  })();
   out.push({
     id: "efficiency",
     target: "效率 efficiency ≥ 0.9 (20 ms, 4/host)",
-    value: effs.length ? fmtNum(median(effs), 2) : "–",
-    met: effs.length ? median(effs) >= 0.9 : undefined,
-    note: L === 20 && r.options.concurrency === 4 ? conditions : `measured at ${conditions}, not the target's 20 ms / 4`,
+    value: withWaits.length ? fmtNum(median(withWaits), 2) + (waitsDiffer && effs.length ? ` (bare formula ${fmtNum(median(effs), 2)})` : "") : "–",
+    met: withWaits.length ? median(withWaits) >= 0.9 : undefined,
+    note:
+      (L === 20 && r.options.concurrency === 4 ? conditions : `measured at ${conditions}, not the target's 20 ms / 4`) +
+      (waitsDiffer ? `; bound counts the waits the site demands${siteWaits}` : ""),
   });
 
   const rpu = cold.map((x) => x.requestsPerUniqueUrl).filter((x): x is number => x !== undefined);

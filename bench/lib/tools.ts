@@ -25,12 +25,16 @@ export interface ToolRun extends Measured {
  * The bench's gongkai config: the whole site as one `other` column starting at the root, so gongkai walks and
  * checks the same pages linkinator does when pointed at the root with --recurse.
  */
+/** Both checkers give up on a request after this long (gongkai's default, set for linkinator). */
+export const REQUEST_TIMEOUT_MS = 15_000;
+
 export function wholeSiteConfig(opts: { siteName: string; root: string; concurrency: number; maxPages: number; recheckAfterHours?: number }): ConfigInput {
   return {
     site: { name: opts.siteName, baseUrl: opts.root },
     crawl: {
       concurrency: opts.concurrency,
       maxPagesPerColumn: opts.maxPages,
+      requestTimeoutSecs: REQUEST_TIMEOUT_MS / 1000,
       respectRobotsTxt: true,
       checkExternalLinks: true,
       ...(opts.recheckAfterHours !== undefined ? { recheckAfterHours: opts.recheckAfterHours } : {}),
@@ -150,7 +154,7 @@ export async function runLinkinator(opts: {
     "3",
     "--check-fragments",
     "--timeout",
-    "15000",
+    String(REQUEST_TIMEOUT_MS),
     "--verbosity",
     "error",
     ...opts.skip.flatMap((s) => ["--skip", s]),

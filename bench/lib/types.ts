@@ -24,6 +24,10 @@ export interface RunResult {
   /** Politeness bound: busiest host's unique URLs × latency ÷ concurrency. */
   boundSecs: number;
   efficiency?: number;
+  /** The bound plus the waits the site demanded (one timeout per never-answering URL, Retry-After pauses). */
+  waitsBoundSecs?: number;
+  /** waitsBoundSecs ÷ wall. */
+  efficiencyWithWaits?: number;
   /** The bound from the site's own request times (slow and hanging URLs included): busiest host's slot time ÷ concurrency. */
   slotBoundSecs: number;
   slotEfficiency?: number;

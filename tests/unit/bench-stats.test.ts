@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import {
   boundSeconds,
+  boundWithWaitsSeconds,
   slotBoundSeconds,
   efficiency,
   growthExponent,
@@ -35,6 +36,14 @@ describe("politeness bound and efficiency", () => {
   it("the slot bound counts what the site really took, a hang included", () => {
     // 1,000 requests of 20 ms plus one hang held 15 s by the client, 4 slots: (20 s + 15 s) ÷ 4.
     expect(slotBoundSeconds([1000 * 20 + 15000, 500], 4)).toBeCloseTo(8.75, 9);
+  });
+  it("the bound with the site's waits adds one timeout per never-answering URL and every Retry-After pause", () => {
+    // 15,252 URLs, one of which never answers: 15,251 × 20 ms + one 15 s timeout, over 4 slots; plus a 1 s pause.
+    const busiest = { uniqueUrls: 15252, neverAnsweredUrls: 1, retryAfterMs: 1000 };
+    expect(boundWithWaitsSeconds([busiest, { uniqueUrls: 10 }], 20, 4, 15000)).toBeCloseTo((15251 * 20 + 15000) / 4 / 1000 + 1, 9);
+    // A site that answers everything: the plain bound.
+    expect(boundWithWaitsSeconds([{ uniqueUrls: 20000 }], 20, 4, 15000)).toBeCloseTo(boundSeconds([20000], 20, 4), 9);
+    expect(boundWithWaitsSeconds([], 20, 4, 15000)).toBe(0);
   });
   it("efficiency is bound ÷ wall, undefined at zero latency", () => {
     expect(efficiency(100, 125)).toBeCloseTo(0.8, 9);
@@ -168,6 +177,17 @@ describe("targets", () => {
       "overlay-load": undefined,
       "overlay-added": undefined,
     });
+  });
+  it("judges efficiency on the bound with the site's waits, and shows the bare formula beside it", () => {
+    const opts = { pages: 20000, smallPages: 5000, latencyMs: 20, concurrency: 4, repeat: 1, linkinator: false, overlay: false, profile: false };
+    const hosts = { a: { ...emptyHostCounts(), uniqueUrls: 15252, neverAnsweredUrls: 1, retryAfterMs: 1000 } };
+    const eff = (e: number, w: number) =>
+      evaluateTargets({ options: opts, runs: [run({ efficiency: e, boundSecs: 76, waitsBoundSecs: 80, efficiencyWithWaits: w, hosts })] }).find((x) => x.id === "efficiency")!;
+    const met = eff(0.87, 0.92);
+    expect(met.met).toBe(true);
+    expect(met.value).toBe("0.92 (bare formula 0.87)");
+    expect(met.note).toContain("1 URL(s) never answer");
+    expect(eff(0.85, 0.88).met).toBe(false);
   });
 });
 
