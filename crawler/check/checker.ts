@@ -218,7 +218,8 @@ export class LinkChecker {
       e.state = State.Done;
       return;
     }
-    if (e.fresh) {
+    // A link with a #fragment needs the page's anchors, which saved checks do not keep: ask again.
+    if (e.fresh || (e.wantsGet && !this.o.previous!.get(url)!.anchors)) {
       this.enqueue(url);
       return;
     }

@@ -17,7 +17,7 @@ import type { PageCacheEntry } from "../store/types.js";
 import type { Fetcher } from "./fetcher.js";
 import { PRIORITY, type Priority } from "./limiter.js";
 import { BarrenPagination, TrapGuard } from "./trap.js";
-import { classify, headerValue, isHtmlContentType } from "../check/classify.js";
+import { classify, headerValue, isHtmlContentType, MAX_ANCHORS } from "../check/classify.js";
 import type { LinkChecker } from "../check/checker.js";
 import { looksLikePage } from "../check/checker.js";
 import type { ProbeCache } from "../check/probe.js";
@@ -306,8 +306,10 @@ export class ColumnWalker {
       if (!this.fetches.has(url) && !this.linkedFromChanged.has(url) && entry && previous && isDocument(entry.record)) {
         this.trusted++;
         this.trustedUrls.add(url);
-        this.o.checker.record(url, previous);
-        this.fetches.set(url, Promise.resolve({ record: this.shareLinks(entry.record), check: previous, unchanged: true }));
+        // Saved checks keep no anchors: the cached record has them, for links with #fragments to this page.
+        const check: LinkCheck = { ...previous, anchors: entry.record.anchors.slice(0, MAX_ANCHORS) };
+        this.o.checker.record(url, check);
+        this.fetches.set(url, Promise.resolve({ record: this.shareLinks(entry.record), check, unchanged: true }));
       }
       // Trusted or not, the job runs: it finds its page in `fetches` (no request) or asks for it.
       job.viaUnchanged = false;
