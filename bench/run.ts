@@ -7,7 +7,7 @@
 //                    [--gongkai CHECKOUT]   (another checkout's crawler, e.g. to measure a change before it lands)
 //                    [--without-hang]       (the site's never-answering URL answers 404 at every latency, not only at 0 ms)
 //   (or BENCH_PAGES, BENCH_LATENCY, BENCH_CONCURRENCY in the environment)
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
@@ -300,6 +300,14 @@ await withSite(pages, L, async (site, configFile) => {
   if (!coldMain) return;
   const re = await measure(site, "gongkai re-crawl", "recrawl", L, gongkai(`gongkai-recrawl-${L}`, configFile, lastDb, L, info));
   if (re) results.recrawl = { timeShare: share(re.wallSecs, coldMain.wallSecs), requestShare: share(re.requests, coldMain.requests) };
+  // The next night: the last checks are older than recheckAfterHours (here: set to 0 on a copy of the database), so
+  // every page is asked again (conditionally) and every link checked again. Cheaper in bytes and CPU, not in requests.
+  const nightDb = path.join(workDir, `gongkai-${L}-night.sqlite`);
+  copyFileSync(lastDb, nightDb);
+  const nightConfig = configFile.replace(/\.json$/, "-night.json");
+  writeFileSync(nightConfig, JSON.stringify({ ...JSON.parse(readFileSync(configFile, "utf8")), crawl: { ...JSON.parse(readFileSync(configFile, "utf8")).crawl, recheckAfterHours: 0 } }, null, 2));
+  const night = await measure(site, "gongkai next night", "night", L, gongkai(`gongkai-night-${L}`, nightConfig, nightDb, L, info));
+  if (night && results.recrawl) results.recrawl.nextNight = { timeShare: share(night.wallSecs, coldMain.wallSecs), requestShare: share(night.requests, coldMain.requests), bytesShare: share(night.bytesOut, coldMain.bytesOut), cpuShare: share(night.cpuSecs, coldMain.cpuSecs) };
   // A small change: a few item pages now answer 404 and one list page gains a link to a missing page.
   try {
     const change = await applySmallChange(site, info);

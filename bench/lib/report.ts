@@ -84,7 +84,14 @@ export function renderMarkdown(r: BenchResults): string {
   if (r.recrawl) {
     lines.push("## 复查 Re-crawl");
     lines.push("");
-    lines.push(`- 未变化的站点 unchanged site: time ${fmtPct(r.recrawl.timeShare)} of the cold crawl, requests ${fmtPct(r.recrawl.requestShare)}.`);
+    lines.push(
+      `- 未变化的站点，在 recheckAfterHours 之内 unchanged site, within recheckAfterHours (same-day re-run): time ${fmtPct(r.recrawl.timeShare)} of the cold crawl, requests ${fmtPct(r.recrawl.requestShare)}.`,
+    );
+    const n = r.recrawl.nextNight;
+    if (n)
+      lines.push(
+        `- 第二天晚上 the next night (last checks older than recheckAfterHours: every page asked again conditionally, every link checked): time ${fmtPct(n.timeShare)}, requests ${fmtPct(n.requestShare)}, bytes ${fmtPct(n.bytesShare)}, CPU ${fmtPct(n.cpuShare)} of the cold crawl.`,
+      );
     const c = r.recrawl.changed;
     if (c)
       lines.push(

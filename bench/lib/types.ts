@@ -2,7 +2,7 @@
 import type { ToolRun } from "./tools.js";
 import type { HostCounts } from "./stats.js";
 
-export type RunKind = "cold" | "recrawl" | "changed" | "linkinator" | "linkinator-uncapped" | "profile" | "size";
+export type RunKind = "cold" | "recrawl" | "night" | "changed" | "linkinator" | "linkinator-uncapped" | "profile" | "size";
 
 export interface RunResult {
   label: string;
@@ -99,7 +99,12 @@ export interface BenchResults {
   };
   scope: string[];
   runs: RunResult[];
-  recrawl?: { timeShare?: number; requestShare?: number; changed?: { timeShare?: number; requestShare?: number; expected: string[]; found: string[]; missed: string[] } };
+  recrawl?: {
+    timeShare?: number;
+    requestShare?: number;
+    /** The next night's crawl (recheckAfterHours over: everything asked again, conditionally). */
+    nextNight?: { timeShare?: number; requestShare?: number; bytesShare?: number; cpuShare?: number };
+    changed?: { timeShare?: number; requestShare?: number; expected: string[]; found: string[]; missed: string[] } };
   rssGrowth?: { smallPages: number; smallRssBytes: number; pages: number; rssBytes: number; exponent?: number };
   overlay?: OverlayResult | { error: string };
   profile?:
