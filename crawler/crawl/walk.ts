@@ -277,8 +277,8 @@ export class ColumnWalker {
    * checked it OK within recheckAfterHours, and every page that leads to it this time answered unchanged (304) or
    * was trusted itself: the same rule as for any other link checked recently (an unchanged page's links are not
    * checked again within the window). A page that a changed or new page links to or lists is always asked, so a
-   * republished list page has its items asked again. List pages, section pages and column start pages are always
-   * asked: that is where new content shows up.
+   * republished list page has its items asked again. List pages, column start pages and any page whose last record
+   * holds a list or pagination are always asked: that is where new content shows up.
    */
   private mayDefer(job: Job): boolean {
     if (!this.o.trustRecent || !job.viaUnchanged || job.role === "list" || job.role === "page") return false;
@@ -331,7 +331,10 @@ export class ColumnWalker {
     if (!this.trustedUrls.delete(url)) return;
     this.trusted--;
     this.busy++;
-    void this.fetchHtml(url, PRIORITY.walk)
+    const asked = this.fetchHtml(url, PRIORITY.walk);
+    // A column reaching the page from now on gets the new answer, not the trusted one.
+    this.fetches.set(url, asked);
+    void asked
       .then((result) => {
         this.o.checker.revise(url, result.check);
         const page = this.pages.get(url);
