@@ -162,6 +162,11 @@ export class LinkChecker {
     return this.checks.has(url);
   }
 
+  /** Are there checks from an earlier crawl to reuse at all? */
+  hasPrevious(): boolean {
+    return (this.o.previous?.size ?? 0) > 0 && this.o.recheckAfterMs > 0;
+  }
+
   /** The last crawl's check of `url` when it was OK and recent enough to trust (within recheckAfterHours). */
   recentOk(url: string): LinkCheck | undefined {
     return this.reusable(url) ? this.o.previous!.get(url) : undefined;

@@ -149,8 +149,11 @@ export class ColumnWalker {
   private deferredCache = new Map<string, PageCacheEntry | null>();
   private deferredUnread: string[] = [];
 
+  private readonly trusting: boolean;
+
   constructor(private readonly o: WalkOptions) {
     this.maxPages = o.config.crawl.maxPagesPerColumn;
+    this.trusting = !!o.trustRecent && o.checker.hasPrevious();
     o.checker.setSitePageFetch((url, opts) => this.fetchForCheck(url, opts?.timeoutRetries));
   }
 
@@ -281,7 +284,7 @@ export class ColumnWalker {
    * holds a list or pagination are always asked: that is where new content shows up.
    */
   private mayDefer(job: Job): boolean {
-    if (!this.o.trustRecent || !job.viaUnchanged || job.role === "list" || job.role === "page") return false;
+    if (!this.trusting || !job.viaUnchanged || job.role === "list" || job.role === "page") return false;
     if (job.url === (normalizeUrl(job.col.walk.column.url) ?? job.col.walk.column.url)) return false;
     return !this.fetches.has(job.url) && !this.linkedFromChanged.has(job.url) && !!this.o.checker.recentOk(job.url);
   }
@@ -319,6 +322,8 @@ export class ColumnWalker {
 
   /** A changed or new page links to `url`: it will not be trusted, and is asked now if it already was. */
   private changedLinksTo(url: string): void {
+    // Nothing is trusted on a first crawl (or with trust off): no need to keep the set.
+    if (!this.trusting) return;
     this.linkedFromChanged.add(url);
     if (this.trustedUrls.has(url)) this.reviseTrusted(url);
   }
