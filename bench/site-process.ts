@@ -78,6 +78,18 @@ http.Server.prototype.emit = function (this: http.Server, event: string | symbol
       h.turnarounds++;
       h.gaps.push(gap);
     }
+    // Headers given to writeHead directly are not readable with getHeader afterwards: note Retry-After on the way.
+    let retryAfter: unknown;
+    const writeHead = res.writeHead;
+    res.writeHead = function (this: http.ServerResponse, ...whArgs: unknown[]) {
+      const headers = whArgs.find((a, i) => i > 0 && a && typeof a === "object") as Record<string, unknown> | unknown[] | undefined;
+      if (Array.isArray(headers)) {
+        for (let i = 0; i + 1 < headers.length; i += 2) if (String(headers[i]).toLowerCase() === "retry-after") retryAfter = headers[i + 1];
+      } else if (headers) {
+        for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === "retry-after") retryAfter = v;
+      }
+      return writeHead.apply(this, whArgs as Parameters<typeof writeHead>);
+    } as typeof res.writeHead;
     const writtenBefore = socket.bytesWritten;
     const arrived = performance.now();
     let done = false;
@@ -94,7 +106,7 @@ http.Server.prototype.emit = function (this: http.Server, event: string | symbol
       else {
         h.answered.add(key);
         // A wait the site asked for (429/503 with Retry-After in seconds): a polite client sends nothing meanwhile.
-        const ra = Number(res.getHeader("retry-after"));
+        const ra = Number(res.getHeader("retry-after") ?? retryAfter);
         if ((res.statusCode === 429 || res.statusCode === 503) && Number.isFinite(ra) && ra > 0) h.retryAfterMs = (h.retryAfterMs ?? 0) + ra * 1000;
       }
     };
