@@ -98,3 +98,10 @@ export async function startTestSite(routes: Record<string, Route>, opts: { host?
 export function page(title: string, body: string, extraHead = ""): string {
   return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${title}</title>${extraHead}</head><body>${body}</body></html>`;
 }
+
+/** A published static page with an ETag: 304 to a matching If-None-Match, as a CMS's static files answer. */
+export function withEtag(body: string, etag: string, extra: Partial<Reply> = {}): (req: http.IncomingMessage) => Reply {
+  return (req) =>
+    req.headers["if-none-match"] === etag ? { status: 304, headers: { etag }, ...extra } : { headers: { etag, "content-type": "text/html; charset=utf-8" }, body, ...extra };
+}
+
