@@ -21,7 +21,9 @@ const configFile = path.join(dir, "config.json");
 const tokensFile = path.join(dir, "tokens.json");
 
 const demoPort = Number(process.env.DEMO_PORT ?? 8080);
-const site = await startDemoSite({ port: demoPort }).catch((e: NodeJS.ErrnoException) => {
+// The second host on the same port number (127.0.0.2 is another address): its links keep their URLs from one demo
+// run to the next, so its findings keep their ids instead of being marked fixed and found anew each time.
+const site = await startDemoSite({ port: demoPort, externalPort: demoPort }).catch((e: NodeJS.ErrnoException) => {
   if (e.code !== "EADDRINUSE") throw e;
   console.error(`端口 ${demoPort} 已被占用 port ${demoPort} is in use — 换一个端口 pick another: DEMO_PORT=8081 npm run demo`);
   process.exit(1);
