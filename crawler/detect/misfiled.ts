@@ -209,17 +209,29 @@ function contentRules(col: Column, record: PageRecord, item: ListItem): ContentV
       };
   }
   if (topics.has("policy") && !topics.has("news")) {
-    const docNo = docNumberOf(record);
-    const news = newsScore(body.slice(0, 3000), title);
-    const formal = formalMarkers(body);
-    if (!docNo && news.score >= 2 && formal.length < 2 && !/解读|图解|问答/.test(titles))
+    const report = newsReport(record, item);
+    if (report)
       return {
         expected: "工作动态类的新闻报道",
-        why: `它没有发文字号，且是新闻写法（${news.markers.slice(0, 3).join("、")}）`,
-        evidence: { rule: "news-in-policy", docNumber: null, newsMarkers: news.markers, formalMarkers: formal },
+        why: `它没有发文字号，且是新闻写法（${report.newsMarkers.slice(0, 3).join("、")}）`,
+        evidence: { rule: "news-in-policy", docNumber: null, newsMarkers: report.newsMarkers, formalMarkers: report.formalMarkers },
       };
   }
   return undefined;
+}
+
+/**
+ * A news report rather than a document: no 发文字号, written as news (新闻式标题, 近日, 通讯员 …), hardly any formal
+ * wording. Filed under a policy column it is misfiled, and it is not a policy document needing a 解读.
+ */
+export function newsReport(record: PageRecord, item: ListItem): { newsMarkers: string[]; formalMarkers: string[] } | undefined {
+  const title = itemTitle(record, item);
+  const titles = squash([title, item.title].join(" "));
+  const body = record.bodyText.normalize("NFKC");
+  if (docNumberOf(record) || /解读|图解|问答/.test(titles)) return undefined;
+  const news = newsScore(body.slice(0, 3000), title);
+  const formal = formalMarkers(body);
+  return news.score >= 2 && formal.length < 2 ? { newsMarkers: news.markers, formalMarkers: formal } : undefined;
 }
 
 function fitsTopic(topics: Set<Topic>, record: PageRecord, item: ListItem): boolean {

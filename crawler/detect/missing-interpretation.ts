@@ -10,7 +10,7 @@ import { findDocNumbers, sameDocNumber, type DocNumber } from "./lib/docnum.js";
 import { draft } from "./lib/finding.js";
 import { clip, squash, tidy } from "./lib/text.js";
 import { addWorkdays } from "./lib/workdays.js";
-import { docNumberOf } from "./misfiled.js";
+import { docNumberOf, newsReport } from "./misfiled.js";
 
 const INTERPRETATION_LINK = /解读|图解|一图读懂|一图看懂|一图了解|一图速览|政策问答|答记者问/;
 /** Link texts that only name the interpretation column (site navigation), not an interpretation of this document. */
@@ -126,6 +126,8 @@ function buildModel(data: CrawlData, ctx: DetectContext): Model {
       if (INTERPRETATION_LINK.test(squash(title)) || NO_INTERPRETATION_NEEDED.test(squash(title))) continue;
       // A document of another site listed here (a higher level's policy) is interpreted by its issuer.
       if (!sameHost(record.finalUrl, walk.column.url)) continue;
+      // A news report filed under 政策文件 is not a policy document (misfiled reports it there).
+      if (newsReport(record, item)) continue;
       const published = publishedDate(record, item, today);
       if (!published) continue; // without a date we cannot say it is recent: stay quiet
       const dn = docNumberOf(record);

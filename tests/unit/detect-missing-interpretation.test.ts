@@ -113,6 +113,15 @@ describe("interpretationStats", () => {
     // Interpreted: B (video), C, D, E (一图读懂) → 4 of 5; diverse: B and E → 2 of 4.
     expect(interpretationStats(data, ctxFor(data, NOW))).toEqual({ policies: 5, interpreted: 4, rate: 0.8, diverseForms: 2, diverseRate: 0.5 });
   });
+  it("does not ask a 解读 of a news report filed under 政策文件 (misfiled reports that), only of the documents", () => {
+    const NEWS = policy("news", "嘉定区市场监管局开展知识产权进企业宣传活动", "2025-03-25", {
+      bodyText: "本网讯 近日，嘉定区市场监管局在马陆镇开展知识产权进企业宣传活动。活动现场，执法人员向企业发放宣传资料。下一步，该局将继续加强宣传。",
+    });
+    const data = site([NEWS, A]);
+    const found = missingInterpretation.detect(data, ctxFor(data, NOW));
+    expect(found.map((f) => f.pageUrl)).toEqual([abs(A.path)]);
+  });
+
   it("is all zeros on a site without recent policy documents", () => {
     const data = site([OLD], []);
     expect(interpretationStats(data, ctxFor(data, NOW))).toEqual({ policies: 0, interpreted: 0, rate: 0, diverseForms: 0, diverseRate: 0 });
