@@ -257,12 +257,15 @@ export class ColumnWalker {
       this.busy++;
       void this.runJob(job)
         .catch(() => undefined)
-        .finally(() => {
-          this.busy--;
-          this.pump();
-          if (this.busy === 0 && (this.o.signal?.aborted || (this.listJobs.length === 0 && this.itemJobs.length === 0))) this.idle();
-        });
+        .finally(() => this.jobFinished());
     }
+  }
+
+  /** A job (or a late revision) is over: start what can start; when nothing runs or waits, the walk may be done. */
+  private jobFinished(): void {
+    this.busy--;
+    this.pump();
+    if (this.busy === 0 && (this.o.signal?.aborted || (this.listJobs.length === 0 && this.itemJobs.length === 0))) this.idle();
   }
 
   /** Nothing running or queued: settle the deferred pages (which may queue more work), else the walk is done. */
@@ -352,11 +355,7 @@ export class ColumnWalker {
         }
       })
       .catch(() => undefined)
-      .finally(() => {
-        this.busy--;
-        this.pump();
-        if (this.busy === 0 && this.listJobs.length === 0 && this.itemJobs.length === 0) this.idle();
-      });
+      .finally(() => this.jobFinished());
   }
 
   private async runJob(job: Job): Promise<void> {
