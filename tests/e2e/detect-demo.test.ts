@@ -13,24 +13,29 @@ import { startDemoSite, type DemoSite } from "../fixtures/demo-site/server.js";
 const CONTENT_KINDS = ["misfiled", "stale-guide", "stale-column", "empty-column", "missing-interpretation"];
 const isContent = (f: { kind: string; reason?: string }) => CONTENT_KINDS.includes(f.kind) || f.reason === "title-mismatch";
 
-let site: DemoSite;
-let dir: string;
-let result: CrawlResult;
-
-beforeAll(async () => {
-  site = await startDemoSite();
-  dir = mkdtempSync(path.join(tmpdir(), "gongkai-detect-demo-"));
-  result = await runCrawl(ConfigSchema.parse(site.config), {
+/** Serve the demo site (at `size`), crawl it once on "today" of its manifest; close() stops it and removes the files. */
+async function crawledDemo(size?: number): Promise<{ site: DemoSite; result: CrawlResult; close: () => Promise<void> }> {
+  const site = await startDemoSite(size === undefined ? {} : { size });
+  const dir = mkdtempSync(path.join(tmpdir(), "gongkai-detect-demo-"));
+  const result = await runCrawl(ConfigSchema.parse(site.config), {
     dbFile: path.join(dir, "db.sqlite"),
     outDir: path.join(dir, "out"),
     now: new Date(site.manifest.now),
     log: () => undefined,
   });
+  return { site, result, close: async () => (await site.close(), rmSync(dir, { recursive: true, force: true })) };
+}
+
+let site: DemoSite;
+let result: CrawlResult;
+let closeDemo: (() => Promise<void>) | undefined;
+
+beforeAll(async () => {
+  ({ site, result, close: closeDemo } = await crawledDemo());
 });
 
 afterAll(async () => {
-  await site?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await closeDemo?.();
 });
 
 describe("content detectors on the demo site", () => {
@@ -83,21 +88,13 @@ describe("content detectors on the demo site", () => {
 // be found and nothing else reported (this once caught duplicate 发文字号 and a news report judged as a policy).
 describe("content detectors on a bigger demo site (2,000 items)", () => {
   let big: DemoSite;
-  let bigDir: string;
   let bigResult: CrawlResult;
+  let closeBig: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    big = await startDemoSite({ size: 2000 });
-    bigDir = mkdtempSync(path.join(tmpdir(), "gongkai-detect-big-"));
-    bigResult = await runCrawl(ConfigSchema.parse(big.config), {
-      dbFile: path.join(bigDir, "db.sqlite"),
-      outDir: path.join(bigDir, "out"),
-      now: new Date(big.manifest.now),
-      log: () => undefined,
-    });
+    ({ site: big, result: bigResult, close: closeBig } = await crawledDemo(2000));
   }, 120_000);
   afterAll(async () => {
-    await big?.close();
-    if (bigDir) rmSync(bigDir, { recursive: true, force: true });
+    await closeBig?.();
   });
 
   it("finds every planted content case and reports nothing else", () => {
