@@ -113,6 +113,25 @@ export interface ColumnWalk {
   boundReason?: "max-pages" | "trap";
   /** The column's first page could not be fetched: status or error. */
   error?: string;
+  /** How much of the column the walk reached, as findings.json `coverage` reports it (list columns only). */
+  coverage?: ColumnCoverage;
+}
+
+/**
+ * What the site says a list column holds and how the walk paged through it. `reached` is derived (distinct items
+ * fetched), so it is not kept here.
+ */
+export interface ColumnCoverage {
+  /** Items the site itself states (共60条, totalRecord, `<totalrecord>`, an API's total; pages × page size when only pages are stated); null when it states none. */
+  listed: number | null;
+  /** Pages of the list the site states (共4页), when it states them. */
+  statedPages?: number;
+  /** The pagination strategy that brought the items: "single-page", "links", "trs-createPageHTML", "hanweb-dataproxy", "json-api", "js-pager" … */
+  how: string;
+  /** A pagination was found but no strategy brought new items from it. */
+  paginationNotFollowed?: boolean;
+  /** Strategies tried and abandoned (their next page brought no new item), in order. */
+  abandoned?: string[];
 }
 
 export type BrokenReason =
