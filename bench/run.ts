@@ -426,7 +426,7 @@ writeJson(path.join(outDir, `${outName}.json`), results);
 writeFileSync(path.join(outDir, `${outName}.md`), renderMarkdown(results));
 
 process.stdout.write("\n" + terminalTable(results) + "\n\n");
-for (const t of results.targets) process.stdout.write(`${t.met === undefined ? "·" : t.met ? "✓" : "✗"} ${t.target}: ${t.value}${t.note ? `  (${t.note})` : ""}\n`);
+for (const t of results.targets) process.stdout.write(`${t.reference ? "(参考)" : t.met === undefined ? "·" : t.met ? "✓" : "✗"} ${t.target}: ${t.value}${t.note ? `  (${t.note})` : ""}\n`);
 process.stdout.write(`\n结果 results: ${path.join(outDir, `${outName}.json`)}, ${path.join(outDir, `${outName}.md`)}\n`);
 if (results.errors.length) process.stdout.write(`错误 errors:\n${results.errors.map((e) => "  " + e.split("\n")[0]).join("\n")}\n`);
 process.exitCode = results.errors.length ? 1 : 0;

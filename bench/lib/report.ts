@@ -14,7 +14,7 @@ export const RUN_HEADER = [
   "unique URLs",
   "req/URL",
   "bound s",
-  "efficiency",
+  "efficiency (target's formula)",
   "eff. (site's waits counted)",
   "slot eff.",
   "CPU s",
@@ -53,7 +53,7 @@ export function terminalTable(results: Pick<BenchResults, "runs">): string {
 }
 
 export function targetsTable(results: Pick<BenchResults, "targets">): string[][] {
-  return results.targets.map((t) => [t.target, t.value, t.met === undefined ? "–" : t.met ? "✅ 达到 met" : "❌ 未达到 not met", t.note ?? ""]);
+  return results.targets.map((t) => [t.target, t.value, t.reference ? "参考 reference" : t.met === undefined ? "–" : t.met ? "✅ 达到 met" : "❌ 未达到 not met", t.note ?? ""]);
 }
 
 export function renderMarkdown(r: BenchResults): string {
@@ -77,7 +77,7 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push("");
   lines.push(
     "site pages = pages the site serves (HTML and attachments); HTML pages fetched = HTML pages the site sent whole (304s not counted); wall = 子进程从启动到退出 child process start to exit (Node start-up included); requests / unique URLs / bytes / max in flight = " +
-      "counted by the site process on the socket; bound = busiest host's unique URLs × latency ÷ concurrency; efficiency = bound ÷ wall; eff. (site's waits counted) = (bound + the waits the site itself demands: one whole timeout in one slot for each URL that never answers, and every Retry-After pause) ÷ wall; slot eff. = (busiest host's summed request time as the site measured it, slow and hanging URLs included, ÷ concurrency) ÷ wall; " +
+      "counted by the site process on the socket; bound = requests needed (busiest host's unique URLs) × latency ÷ concurrency; efficiency = bound ÷ wall (the figure the efficiency target is judged on); eff. (site's waits counted) = (bound + the waits the site itself demands: one whole timeout in one slot for each URL that never answers, and every Retry-After pause) ÷ wall; slot eff. = (busiest host's summed request time as the site measured it, slow and hanging URLs included, ÷ concurrency) ÷ wall; " +
       "turnaround = time from an answer to the next request on the same connection, busiest host (the checker's reaction time; at the politeness limit every ms of it is a slot left idle); CPU s and peak RSS = the checker's process alone (the site runs in another process); broken found = planted broken links (site manifest) the run reported.",
   );
   lines.push("");

@@ -22,12 +22,12 @@ export function evaluateTargets(r: Pick<BenchResults, "runs" | "options" | "recr
   const cold = runs(r, "gongkai", "cold", L);
   const conditions = `${L} ms, ${r.options.concurrency}/host, ${fmtNum(r.options.pages)} pages`;
 
-  // The target's bound assumes a site that answers every request within the latency. When the site itself makes a
-  // client wait (a URL that never answers costs one whole timeout before anyone can know; a Retry-After asks for a
-  // pause), the fastest possible crawl includes those waits: the target is judged on that bound, and the bare
-  // formula's figure is given next to it.
+  // The target states its formula: efficiency = bound ÷ wall, bound = requests needed (the busiest host's unique
+  // URLs) × latency ÷ per-host concurrency. It is met only by that figure. A site that makes a client wait (a URL
+  // that never answers costs a whole timeout; a Retry-After asks for a pause) lowers what any crawler can reach: the
+  // figure with those waits counted is shown in its own row, labelled, and never meets the target.
   const effs = cold.map((x) => x.efficiency).filter((x): x is number => x !== undefined);
-  const withWaits = cold.map((x) => x.efficiencyWithWaits ?? x.efficiency).filter((x): x is number => x !== undefined);
+  const withWaits = cold.map((x) => x.efficiencyWithWaits).filter((x): x is number => x !== undefined);
   const waitsDiffer = cold.some((x) => x.efficiencyWithWaits !== undefined && x.waitsBoundSecs !== x.boundSecs);
   const siteWaits = (() => {
     const h = cold[0] ? Object.values(cold[0].hosts).sort((a, b) => b.uniqueUrls - a.uniqueUrls)[0] : undefined;
@@ -37,15 +37,23 @@ export function evaluateTargets(r: Pick<BenchResults, "runs" | "options" | "recr
     if (h.retryAfterMs) parts.push(`Retry-After pauses ${fmtNum(h.retryAfterMs / 1000, 1)} s`);
     return parts.length ? `; the site: ${parts.join(", ")}` : "";
   })();
+  const atTarget = L === 20 && r.options.concurrency === 4 ? conditions : `measured at ${conditions}, not the target's 20 ms / 4`;
   out.push({
     id: "efficiency",
     target: "效率 efficiency ≥ 0.9 (20 ms, 4/host)",
-    value: withWaits.length ? fmtNum(median(withWaits), 2) + (waitsDiffer && effs.length ? ` (bare formula ${fmtNum(median(effs), 2)})` : "") : "–",
-    met: withWaits.length ? median(withWaits) >= 0.9 : undefined,
-    note:
-      (L === 20 && r.options.concurrency === 4 ? conditions : `measured at ${conditions}, not the target's 20 ms / 4`) +
-      (waitsDiffer ? `; bound counts the waits the site demands${siteWaits}` : ""),
+    value: effs.length ? fmtNum(median(effs), 2) : "–",
+    met: effs.length ? median(effs) >= 0.9 : undefined,
+    note: `${atTarget}; 效率 = 界限 ÷ 用时 bound ÷ wall, bound = requests needed (busiest host's unique URLs) × latency ÷ per-host concurrency`,
   });
+  if (waitsDiffer && withWaits.length)
+    out.push({
+      id: "efficiency-with-site-waits",
+      target: "参考：计入站点自身要求的等待 for reference: efficiency with the site's own waits counted (not the target's formula)",
+      value: fmtNum(median(withWaits), 2),
+      met: undefined,
+      reference: true,
+      note: `bound + one timeout per never-answering URL + Retry-After pauses${siteWaits}`,
+    });
 
   const rpu = cold.map((x) => x.requestsPerUniqueUrl).filter((x): x is number => x !== undefined);
   out.push({

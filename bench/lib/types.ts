@@ -76,6 +76,8 @@ export interface TargetStatus {
   value: string;
   met: boolean | undefined;
   note?: string;
+  /** A figure shown beside a target for reference: it is no target and never meets one. */
+  reference?: boolean;
 }
 
 export interface BenchResults {
