@@ -83,7 +83,9 @@ describe("XLSX", () => {
   it("keeps false positives out and shows acknowledged ones as such", () => {
     const rows = rowsOf("法规科").slice(2);
     expect(rows.map((r) => r[3])).not.toContain("http://127.0.0.2:8081/refused.html");
-    expect(rows.find((r) => r[3] === "http://127.0.0.1:8080/xxgk/xzzf/files/cf123.pdf")).toBeDefined();
+    const acknowledged = rows.find((r) => r[3] === "http://127.0.0.1:8080/xxgk/xzzf/files/cf123.pdf");
+    expect(acknowledged, "the acknowledged link is listed").toBeDefined();
+    expect(acknowledged![1], "its state says it is being handled").toBe("已确认处理中");
     expect(rows.find((r) => r[6] === IMG_PAGE_TITLE)![9]).toBe("域名无法解析");
   });
 });
