@@ -218,7 +218,9 @@ describe("demo site: shape and config", () => {
 
 describe("demo site: planted link defects really fail", () => {
   it("every link defect stands on its page with its link text and target", async () => {
-    for (const p of site.manifest.planted.filter((x) => x.targetUrl)) {
+    const linkCases = site.manifest.planted.filter((x) => x.targetUrl);
+    expect(linkCases.length, "the manifest plants link defects").toBeGreaterThan(0);
+    for (const p of linkCases) {
       const page = await get(p.pageUrl);
       expect(page.status, p.pageUrl).toBe(200);
       const links = linksOf(page.text, p.pageUrl);
@@ -226,7 +228,12 @@ describe("demo site: planted link defects really fail", () => {
     }
   });
 
-  const planted = (reason: string) => site.manifest.planted.filter((x) => x.reason === reason && x.targetUrl);
+  /** The planted link cases of a reason; a loop over none would prove nothing, so there must be at least one. */
+  const planted = (reason: string) => {
+    const cases = site.manifest.planted.filter((x) => x.reason === reason && x.targetUrl);
+    expect(cases.length, `the manifest plants at least one ${reason} link`).toBeGreaterThan(0);
+    return cases;
+  };
 
   it("http-404 targets answer 404; http-5xx targets keep failing with 5xx", async () => {
     expect(planted("http-404").length).toBeGreaterThanOrEqual(2);
@@ -319,7 +326,12 @@ describe("demo site: planted link defects really fail", () => {
 });
 
 describe("demo site: content defects are really on the pages", () => {
-  const one = (reason: string) => site.manifest.planted.filter((p) => p.reason === reason);
+  /** The planted cases of a reason; a loop over none would prove nothing, so there must be at least one. */
+  const one = (reason: string) => {
+    const cases = site.manifest.planted.filter((p) => p.reason === reason);
+    expect(cases.length, `the manifest plants at least one ${reason} case`).toBeGreaterThan(0);
+    return cases;
+  };
 
   it("misfiled: breadcrumb and metadata mismatches; content mismatches with agreeing labels", async () => {
     const [bc] = one("breadcrumb-mismatch");
@@ -396,7 +408,9 @@ describe("demo site: content defects are really on the pages", () => {
       expect(html).toContain("暂无信息");
       expect(datesIn(cheerio.load(html)(".right").text())).toEqual([]);
     }
-    for (const m of site.manifest.mustNotReport.filter((x) => x.kind === "stale-column")) {
+    const upToDate = site.manifest.mustNotReport.filter((x) => x.kind === "stale-column");
+    expect(upToDate.length, "the manifest names up-to-date columns").toBeGreaterThan(0);
+    for (const m of upToDate) {
       const col = site.config.columns.find((c) => site.manifest.columns.find((mc) => mc.id === c.id)!.url === m.pageUrl)!;
       const limit = col.updateWithinDays ?? DEFAULT_UPDATE_WITHIN_DAYS[col.type as ColumnType]!;
       expect(ageDays(await newestOn(col.id)), col.id).toBeLessThanOrEqual(limit);

@@ -58,7 +58,9 @@ describe("content detectors on the demo site", () => {
     const planted = new Set(site.manifest.planted.map((p) => `${p.kind}|${p.reason}|${p.pageUrl}`));
     const extra = result.findings.filter((f) => isContent(f) && !planted.has(`${f.kind}|${f.reason}|${f.pageUrl}`));
     expect(extra.map((f) => `${f.kind}/${f.reason} ${f.pageUrl}: ${f.message}`)).toEqual([]);
-    for (const n of site.manifest.mustNotReport.filter((n) => !n.kind || CONTENT_KINDS.includes(n.kind) || n.kind === "wrong-link")) {
+    const healthy = site.manifest.mustNotReport.filter((n) => !n.kind || CONTENT_KINDS.includes(n.kind) || n.kind === "wrong-link");
+    expect(healthy.length, "the manifest names content cases that must not be reported").toBeGreaterThan(0);
+    for (const n of healthy) {
       const hits = result.findings.filter(
         (f) => isContent(f) && (!n.kind || f.kind === n.kind) && (!n.pageUrl || f.pageUrl === n.pageUrl) && (!n.targetUrl || f.targetUrl === n.targetUrl),
       );
@@ -76,6 +78,7 @@ describe("content detectors on the demo site", () => {
   it("gives the interpretation figures: the planted uninterpreted document keeps the rate below 100%", () => {
     const stats = interpretationStats(result.data, { now: new Date(site.manifest.now), laws: allLaws(result.data.config) });
     const uninterpreted = site.manifest.planted.filter((p) => p.kind === "missing-interpretation").length;
+    expect(uninterpreted, "the manifest plants an uninterpreted policy document").toBeGreaterThan(0);
     expect(stats.policies).toBeGreaterThan(uninterpreted);
     expect(stats.interpreted).toBe(stats.policies - uninterpreted);
     expect(stats.rate).toBeCloseTo(stats.interpreted / stats.policies, 3);
@@ -99,6 +102,7 @@ describe("content detectors on a bigger demo site (2,000 items)", () => {
 
   it("finds every planted content case and reports nothing else", () => {
     const planted = big.manifest.planted.filter(isContent);
+    for (const kind of [...CONTENT_KINDS, "wrong-link"]) expect(planted.some((p) => p.kind === kind), `the bigger site plants ${kind}`).toBe(true);
     const missed = planted.filter((p) => !bigResult.findings.some((x) => x.kind === p.kind && x.reason === p.reason && x.pageUrl === p.pageUrl));
     expect(missed.map((p) => `${p.kind}/${p.reason} ${p.pageUrl}: ${p.note}`)).toEqual([]);
     const keys = new Set(planted.map((p) => `${p.kind}|${p.reason}|${p.pageUrl}`));
