@@ -8,6 +8,7 @@ import type {
   SetStateResponse,
   SettableState,
 } from "../../crawler/serve/api-types.js";
+import { mineForExtension, pageAnswerForExtension } from "./findings.js";
 import type { Translate } from "./i18n.js";
 
 export type { MeResponse, MineResponse, PageFindingsResponse, SetStateResponse, SettableState };
@@ -73,11 +74,12 @@ export class ApiClient {
   }
 
   pageFindings(pageUrl: string, states: string[] = ["open"]): Promise<PageFindingsResponse> {
-    return this.request("GET", `/api/findings?page=${encodeURIComponent(pageUrl)}&states=${states.join(",")}`);
+    // Office-only kinds (coverage) are left out here, so no part of the extension (badge, overlay, popup) sees them.
+    return this.request<PageFindingsResponse>("GET", `/api/findings?page=${encodeURIComponent(pageUrl)}&states=${states.join(",")}`).then(pageAnswerForExtension);
   }
 
   mine(states: string[] = ["open"], limit = 500): Promise<MineResponse> {
-    return this.request("GET", `/api/findings/mine?states=${states.join(",")}&limit=${limit}`);
+    return this.request<MineResponse>("GET", `/api/findings/mine?states=${states.join(",")}&limit=${limit}`).then(mineForExtension);
   }
 
   setState(id: string, state: SettableState, note?: string): Promise<SetStateResponse> {

@@ -1,6 +1,6 @@
 // Pure mapping from findings to what the maintainer sees: which link a finding marks, its label, tooltip and banner
 // text. No DOM, no chrome APIs: tested directly. Every string produced here is plain text, never HTML.
-import type { ApiFinding } from "../../crawler/serve/api-types.js";
+import type { ApiFinding, MineResponse, PageFindingsResponse } from "../../crawler/serve/api-types.js";
 import { normalizeUrl, parseHttpUrl } from "../../shared/url.js";
 import type { Translate } from "./i18n.js";
 
@@ -25,6 +25,32 @@ export function stateLabel(t: Translate, state: string | undefined): string {
 
 export function worstFirst(a: ApiFinding, b: ApiFinding): number {
   return (SEVERITY_RANK[a.severity] ?? 3) - (SEVERITY_RANK[b.severity] ?? 3) || a.firstSeen.localeCompare(b.firstSeen);
+}
+
+/**
+ * Kinds that are for the office running gongkai, never a maintainer's problem on a page: `coverage` says what the
+ * crawl could reach, not what is wrong with the site's content. The extension never shows them, whoever is signed in.
+ */
+export const OFFICE_ONLY_KINDS: ReadonlySet<string> = new Set(["coverage"]);
+
+export const shownInExtension = (f: ApiFinding): boolean => !OFFICE_ONLY_KINDS.has(f.kind);
+
+/** A page's answer without the office-only findings (the column total drops by those left out). */
+export function pageAnswerForExtension(data: PageFindingsResponse): PageFindingsResponse {
+  const columnFindings = data.columnFindings.filter(shownInExtension);
+  return {
+    ...data,
+    linkFindings: data.linkFindings.filter(shownInExtension),
+    pageFindings: data.pageFindings.filter(shownInExtension),
+    columnFindings,
+    columnFindingsTotal: Math.max(0, data.columnFindingsTotal - (data.columnFindings.length - columnFindings.length)),
+  };
+}
+
+/** The department's list without the office-only findings. */
+export function mineForExtension(data: MineResponse): MineResponse {
+  const findings = data.findings.filter(shownInExtension);
+  return { ...data, findings, total: Math.max(0, data.total - (data.findings.length - findings.length)) };
 }
 
 /** Normalised link target → its findings, worst first. One map, built once per answer: marking is one lookup per link. */

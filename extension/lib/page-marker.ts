@@ -3,7 +3,7 @@
 // later are marked from a MutationObserver, only the added subtrees being looked at.
 import type { PageFindingsResponse } from "../../crawler/serve/api-types.js";
 import { normalizeUrl } from "../../shared/url.js";
-import { buildLinkIndex, primaryKind, type ApiFinding } from "./findings.js";
+import { buildLinkIndex, pageAnswerForExtension, primaryKind, type ApiFinding } from "./findings.js";
 import type { Translate } from "./i18n.js";
 import { MARKER_TAG, OVERLAY_TAG, Overlay } from "./overlay.js";
 
@@ -85,8 +85,9 @@ export class PageMarker {
   ) {}
 
   /** Apply a (new) answer from the server: mark what has findings, unmark what no longer has. */
-  update(data: PageFindingsResponse | null): void {
+  update(answer: PageFindingsResponse | null): void {
     const started = performance.now();
+    const data = answer && pageAnswerForExtension(answer);
     this.data = data;
     this.index = buildLinkIndex(data?.linkFindings ?? []);
     const hasAnything = !!data && (data.linkFindings.length > 0 || data.pageFindings.length > 0 || data.columnFindingsTotal > 0);

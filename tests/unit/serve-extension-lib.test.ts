@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "../../crawler/serve/server.js";
 import type { StoredFinding } from "../../crawler/store/types.js";
 import { ApiClient, ApiError, cleanServerUrl, errorText, type ApiErrorInfo } from "../../extension/lib/api.js";
-import { buildLinkIndex, describeFinding, kindLabel, safeHttpUrl, stateLabel } from "../../extension/lib/findings.js";
+import { buildLinkIndex, describeFinding, kindLabel, pageAnswerForExtension, safeHttpUrl, stateLabel } from "../../extension/lib/findings.js";
+import type { PageFindingsResponse } from "../../crawler/serve/api-types.js";
 import { translatorFrom, type MessagesJson } from "../../extension/lib/i18n.js";
 import { onMonitoredSite, patternCoversOrigin } from "../../extension/lib/origins.js";
 import { DEPT_LAW, DEPT_OFFICE, TOKENS, maintainers, seedStore } from "../e2e/serve-helpers.js";
@@ -104,6 +105,15 @@ describe("what a finding says", () => {
     expect(index.get("http://site.invalid/x.pdf")!.map((f) => f.id)).toEqual(["high", "low"]);
   });
 
+  it("leaves coverage findings out of a page's answer and the column's count", () => {
+    const coverage = { ...finding, id: "cov", kind: "coverage", reason: "pagination-not-followed", targetUrl: undefined } as StoredFinding;
+    const answer = pageAnswerForExtension({ page: "http://site.invalid/a.html", linkFindings: [finding], pageFindings: [coverage], column: null, columnFindings: [coverage, finding], columnFindingsTotal: 7 });
+    expect(answer.pageFindings).toEqual([]);
+    expect(answer.linkFindings.map((f) => f.id)).toEqual(["abc"]);
+    expect(answer.columnFindings.map((f) => f.id)).toEqual(["abc"]);
+    expect(answer.columnFindingsTotal).toBe(6);
+  });
+
   it("lets only http(s) URLs become links", () => {
     expect(safeHttpUrl("https://a.invalid/x")).toBe("https://a.invalid/x");
     expect(safeHttpUrl("javascript:alert(1)")).toBeUndefined();
@@ -154,6 +164,10 @@ describe("ApiClient against real servers", () => {
         kind: "broken-link", reason: "http-404", severity: "high", columnId: "zcwj", pageUrl: "http://site.invalid/a.html",
         targetUrl: "http://site.invalid/x.pdf", linkText: "附件", message: "断链。", maintainer: maintainers[DEPT_OFFICE], evidence: {},
       },
+      {
+        kind: "coverage", reason: "items-unreached", severity: "medium", columnId: "zcwj", pageUrl: "http://site.invalid/a.html",
+        message: "栏目称有 60 条，只抓到 45 条。", maintainer: maintainers[DEPT_OFFICE], evidence: { listed: 60, reached: 45 },
+      },
     ]);
     ids = seeded.ids;
     close = () => seeded.store.close();
@@ -186,6 +200,19 @@ describe("ApiClient against real servers", () => {
     expect((await api.me()).user.name).toBe("张三");
     expect((await api.pageFindings("http://site.invalid/a.html")).linkFindings).toHaveLength(1);
     expect((await api.setState(ids[0], "acknowledged", "好")).finding.state).toBe("acknowledged");
+  });
+
+  it("never shows a coverage finding (for the office running gongkai): the server sends it, the client leaves it out", async () => {
+    const raw = (await (
+      await fetch(`${server.url}/api/findings?page=${encodeURIComponent("http://site.invalid/a.html")}&states=open,acknowledged`, { headers: { Authorization: `Bearer ${TOKENS.office.token}` } })
+    ).json()) as PageFindingsResponse;
+    expect(raw.pageFindings.map((f) => f.kind)).toContain("coverage");
+    const api = new ApiClient(server.url, TOKENS.office.token);
+    const page = await api.pageFindings("http://site.invalid/a.html", ["open", "acknowledged"]);
+    expect([...page.pageFindings, ...page.linkFindings, ...page.columnFindings].map((f) => f.kind)).toEqual(["broken-link"]);
+    const mine = await api.mine();
+    expect(mine.findings.map((f) => f.kind)).not.toContain("coverage");
+    expect(mine.total).toBe(mine.findings.length);
   });
 
   it("tells apart a bad token, another department, an unknown id, an unreachable server and some other server", async () => {
