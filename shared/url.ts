@@ -57,6 +57,18 @@ export function fragmentOf(href: string, base?: string | URL): string | undefine
   }
 }
 
+/**
+ * What a link points at, as gongkai tells links apart: the normalised URL, plus `#fragment` (decoded) when the href
+ * names a non-empty one. A finding about a missing anchor is about that fragment alone (its targetUrl carries it);
+ * every other finding is about the URL, whatever fragment a link adds. A bare trailing `#` names no fragment.
+ */
+export function linkTargetKey(href: string, base?: string | URL): string | null {
+  const url = normalizeUrl(href, base);
+  if (!url) return null;
+  const fragment = fragmentOf(href, base);
+  return fragment ? `${url}#${fragment}` : url;
+}
+
 export type LinkScheme = "http" | "mailto" | "tel" | "javascript" | "data" | "fragment" | "other" | "invalid";
 
 /** What kind of href this is, before any fetching. `javascript:` variants with spaces or case tricks included. */

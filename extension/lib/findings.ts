@@ -1,7 +1,7 @@
 // Pure mapping from findings to what the maintainer sees: which link a finding marks, its label, tooltip and banner
 // text. No DOM, no chrome APIs: tested directly. Every string produced here is plain text, never HTML.
 import type { ApiFinding, MineResponse, PageFindingsResponse } from "../../crawler/serve/api-types.js";
-import { normalizeUrl, parseHttpUrl } from "../../shared/url.js";
+import { fragmentOf, linkTargetKey, normalizeUrl, parseHttpUrl } from "../../shared/url.js";
 import type { Translate } from "./i18n.js";
 
 export type { ApiFinding };
@@ -53,11 +53,14 @@ export function mineForExtension(data: MineResponse): MineResponse {
   return { ...data, findings, total: Math.max(0, data.total - (data.findings.length - findings.length)) };
 }
 
+/** Link target (shared/url linkTargetKey: normalised URL, `#fragment` only for missing-anchor targets) → findings. */
+export type LinkIndex = Map<string, ApiFinding[]>;
+
 /** Normalised link target → its findings, worst first. One map, built once per answer: marking is one lookup per link. */
-export function buildLinkIndex(linkFindings: ApiFinding[]): Map<string, ApiFinding[]> {
-  const index = new Map<string, ApiFinding[]>();
+export function buildLinkIndex(linkFindings: ApiFinding[]): LinkIndex {
+  const index: LinkIndex = new Map();
   for (const f of linkFindings) {
-    const key = f.targetUrl ? normalizeUrl(f.targetUrl) : null;
+    const key = f.targetUrl ? linkTargetKey(f.targetUrl) : null;
     if (!key) continue;
     const list = index.get(key);
     if (list) list.push(f);
@@ -65,6 +68,24 @@ export function buildLinkIndex(linkFindings: ApiFinding[]): Map<string, ApiFindi
   }
   for (const list of index.values()) list.sort(worstFirst);
   return index;
+}
+
+/**
+ * The findings of one link as written on the page: `raw` (the attribute) resolved against `base` (the document's
+ * base URL, `<base href>` included), exactly as the crawler resolved it (shared/url). `resolved` is the browser's
+ * own resolution (the element's href/src property): when it holds no escape, no fragment and no empty query it is
+ * already in normal form, and one Map lookup answers (the common case on a page of thousands of links).
+ */
+export function findingsForLink(index: LinkIndex, raw: string, base: string, resolved?: string): ApiFinding[] | undefined {
+  if (resolved !== undefined && resolved.indexOf("%") === -1 && resolved.indexOf("#") === -1 && !resolved.endsWith("?")) return index.get(resolved);
+  const url = normalizeUrl(raw, base);
+  if (!url) return undefined;
+  const byUrl = index.get(url);
+  const fragment = fragmentOf(raw, base);
+  const byAnchor = fragment ? index.get(`${url}#${fragment}`) : undefined;
+  if (!byAnchor) return byUrl;
+  if (!byUrl) return byAnchor;
+  return [...byUrl, ...byAnchor].sort(worstFirst);
 }
 
 /** Whole days from `iso` to `now` (0 when in the future or unparseable). */

@@ -2,8 +2,7 @@
 // after the element, a tooltip on hover or focus. One pass over the page with one Map lookup per link; links added
 // later are marked from a MutationObserver, only the added subtrees being looked at.
 import type { PageFindingsResponse } from "../../crawler/serve/api-types.js";
-import { normalizeUrl } from "../../shared/url.js";
-import { buildLinkIndex, pageAnswerForExtension, primaryKind, type ApiFinding } from "./findings.js";
+import { buildLinkIndex, findingsForLink, pageAnswerForExtension, primaryKind, type ApiFinding, type LinkIndex } from "./findings.js";
 import type { Translate } from "./i18n.js";
 import { MARKER_TAG, OVERLAY_TAG, Overlay } from "./overlay.js";
 
@@ -38,12 +37,6 @@ export function rawTarget(e: Element): string | null {
   return e.getAttribute(e.tagName === "OBJECT" ? "data" : e.hasAttribute("href") ? "href" : "src");
 }
 
-/** The normalised absolute URL an element points at, resolved against the document's base (<base href> included). */
-export function elementTarget(e: Element, base: string = e.baseURI): string | null {
-  const raw = rawTarget(e);
-  return raw === null ? null : normalizeUrl(raw, base);
-}
-
 const HREF_TAGS = new Set(["A", "AREA", "LINK"]);
 const SRC_TAGS = new Set(["IMG", "IFRAME", "FRAME", "EMBED", "SOURCE", "VIDEO", "AUDIO", "SCRIPT"]);
 
@@ -67,7 +60,7 @@ interface Mark {
 }
 
 export class PageMarker {
-  private index = new Map<string, ApiFinding[]>();
+  private index: LinkIndex = new Map();
   private readonly marks = new Map<Element, Mark>();
   private readonly markerOwner = new WeakMap<Element, Element>();
   private observer?: MutationObserver;
@@ -117,14 +110,8 @@ export class PageMarker {
   }
 
   private lookup(e: Element): ApiFinding[] | undefined {
-    // Fast path: the browser's own resolved URL (href/src property) is already in normal form when it has no
-    // percent-escapes, no fragment and no empty query — the common case, one native call and one Map lookup.
-    const resolved = resolvedProperty(e);
-    if (resolved !== undefined && resolved.indexOf("%") === -1 && resolved.indexOf("#") === -1 && !resolved.endsWith("?"))
-      return this.index.get(resolved);
-    // Otherwise normalise the attribute as written, exactly as the crawler did (escapes, GBK pages' queries …).
-    const key = elementTarget(e, this.doc.baseURI);
-    return key ? this.index.get(key) : undefined;
+    const raw = rawTarget(e);
+    return raw === null ? undefined : findingsForLink(this.index, raw, this.doc.baseURI, resolvedProperty(e));
   }
 
   private scanAll(): void {

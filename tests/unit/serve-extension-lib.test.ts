@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "../../crawler/serve/server.js";
 import type { StoredFinding } from "../../crawler/store/types.js";
 import { ApiClient, ApiError, cleanServerUrl, errorText, type ApiErrorInfo } from "../../extension/lib/api.js";
-import { buildLinkIndex, describeFinding, kindLabel, pageAnswerForExtension, safeHttpUrl, stateLabel } from "../../extension/lib/findings.js";
+import { buildLinkIndex, describeFinding, findingsForLink, kindLabel, pageAnswerForExtension, safeHttpUrl, stateLabel } from "../../extension/lib/findings.js";
+import { normalizeUrl } from "../../shared/url.js";
 import type { PageFindingsResponse } from "../../crawler/serve/api-types.js";
 import { translatorFrom, type MessagesJson } from "../../extension/lib/i18n.js";
 import { onMonitoredSite, patternCoversOrigin } from "../../extension/lib/origins.js";
@@ -96,7 +97,7 @@ describe("what a finding says", () => {
 
   it("maps targets by their normalised URL, worst first, ignoring what cannot be a link", () => {
     const index = buildLinkIndex([
-      { ...finding, id: "low", severity: "low", targetUrl: "HTTP://Site.Invalid:80/x.pdf#page=2" },
+      { ...finding, id: "low", severity: "low", targetUrl: "HTTP://Site.Invalid:80/x.pdf?" },
       { ...finding, id: "high" },
       { ...finding, id: "js", targetUrl: "javascript:alert(1)" },
       { ...finding, id: "none", targetUrl: undefined },
@@ -120,6 +121,63 @@ describe("what a finding says", () => {
     expect(safeHttpUrl(" JaVaScRiPt:alert(1)")).toBeUndefined();
     expect(safeHttpUrl("data:text/html,<script>")).toBeUndefined();
     expect(safeHttpUrl("/relative")).toBeUndefined();
+  });
+});
+
+// Every form an href takes on real pages, on a page and (where it matters) under a <base href>: the crawler's target
+// (as stored in the finding, written out here) and the link on the page must meet. Each form is looked up twice: with
+// the browser's own resolution (the element's href property, which Node's URL reproduces) and from the raw attribute.
+describe("which link a finding marks, whatever form the href takes", () => {
+  const PAGE = "http://127.0.0.1:8080/xxgk/zcwj/202411/t20241101_10000009.html";
+  const BASE = "http://127.0.0.1:8080/xxgk/rsxx/";
+  const F = (id: string, targetUrl: string, reason = "http-404") => ({ id, kind: "broken-link", reason, severity: "high", targetUrl, firstSeen: "2026-11-01T00:00:00Z" }) as StoredFinding;
+  const cases: { form: string; href: string; base?: string; target: string }[] = [
+    { form: "relative ./", href: "./P0a.pdf", target: "http://127.0.0.1:8080/xxgk/zcwj/202411/P0a.pdf" },
+    { form: "../", href: "../P0b.pdf", target: "http://127.0.0.1:8080/xxgk/zcwj/P0b.pdf" },
+    { form: "<base href>", href: "files/P0c.pdf", base: BASE, target: "http://127.0.0.1:8080/xxgk/rsxx/files/P0c.pdf" },
+    { form: "../ under <base href>", href: "../zcwj/P0d.pdf", base: BASE, target: "http://127.0.0.1:8080/xxgk/zcwj/P0d.pdf" },
+    { form: "raw Chinese", href: "/xxgk/附件/目录（2019年版）.pdf", target: "http://127.0.0.1:8080/xxgk/%E9%99%84%E4%BB%B6/%E7%9B%AE%E5%BD%95%EF%BC%882019%E5%B9%B4%E7%89%88%EF%BC%89.pdf" },
+    { form: "raw Chinese under <base href>", href: "files/名单.xls", base: BASE, target: "http://127.0.0.1:8080/xxgk/rsxx/files/%E5%90%8D%E5%8D%95.xls" },
+    { form: "lower-case escapes, escaped unreserved", href: "/uploadfiles/old/%e5%90%8d%e5%8d%95%2Dv1.doc", target: "http://127.0.0.1:8080/uploadfiles/old/%E5%90%8D%E5%8D%95-v1.doc" },
+    { form: "folder URL", href: "/zwgk/jdhy/", target: "http://127.0.0.1:8080/zwgk/jdhy/" },
+    { form: "its index.html", href: "/zwgk/jdhy/index.html", target: "http://127.0.0.1:8080/zwgk/jdhy/index.html" },
+    { form: "trailing #", href: "/xxgk/old.html#", target: "http://127.0.0.1:8080/xxgk/old.html" },
+    { form: "#fragment on a broken target", href: "/xxgk/old.html#fj", target: "http://127.0.0.1:8080/xxgk/old.html" },
+    { form: "explicit :80", href: "http://www.site.invalid:80/bsdt/index.html", target: "http://www.site.invalid/bsdt/index.html" },
+    { form: "explicit :443", href: "https://zwfw.site.invalid:443/", target: "https://zwfw.site.invalid/" },
+    { form: "upper-case scheme and host, empty query", href: "HTTP://WWW.SITE.INVALID/x.pdf?", target: "http://www.site.invalid/x.pdf" },
+    { form: "whitespace around, newline inside", href: "  /xxgk/a\nb.pdf \n", target: "http://127.0.0.1:8080/xxgk/ab.pdf" },
+    { form: "query kept in order", href: "/down.jsp?b=2&a=1", target: "http://127.0.0.1:8080/down.jsp?b=2&a=1" },
+  ];
+
+  it.each(cases)("$form: $href", ({ href, base, target }) => {
+    const b = base ?? PAGE;
+    // The crawler stores a broken link's target in this form (the URL it fetched: no fragment) …
+    expect(normalizeUrl(href, b)).toBe(target);
+    // … and the page's link finds that finding, by the browser's resolution and from the attribute alike.
+    const index = buildLinkIndex([F("f", target)]);
+    expect(findingsForLink(index, href, b, new URL(href.trim(), b).href)?.map((f) => f.id), "via the browser's href").toEqual(["f"]);
+    expect(findingsForLink(index, href, b)?.map((f) => f.id), "via the attribute").toEqual(["f"]);
+  });
+
+  it("keeps a folder URL and its index.html apart, and http apart from https (each is its own URL)", () => {
+    const index = buildLinkIndex([F("folder", "http://127.0.0.1:8080/zwgk/jdhy/"), F("https", "https://127.0.0.1:8443/x.pdf")]);
+    expect(findingsForLink(index, "/zwgk/jdhy/index.html", PAGE)).toBeUndefined();
+    expect(findingsForLink(index, "/zwgk/jdhy/", PAGE)?.map((f) => f.id)).toEqual(["folder"]);
+    expect(findingsForLink(index, "http://127.0.0.1:8443/x.pdf", PAGE, "http://127.0.0.1:8443/x.pdf")).toBeUndefined();
+    expect(findingsForLink(index, "https://127.0.0.1:8443/x.pdf", PAGE, "https://127.0.0.1:8443/x.pdf")?.map((f) => f.id)).toEqual(["https"]);
+  });
+
+  it("marks a missing anchor only on links naming that fragment; a broken page on every link to it", () => {
+    const jgzn = "http://127.0.0.1:8080/xxgk/jgzn/index.html";
+    const index = buildLinkIndex([F("anchor", `${jgzn}#nsjg`, "missing-anchor"), F("page", "http://127.0.0.1:8080/gone.html")]);
+    const ids = (href: string) => findingsForLink(index, href, PAGE, new URL(href, PAGE).href)?.map((f) => f.id);
+    expect(ids("/xxgk/jgzn/index.html#nsjg")).toEqual(["anchor"]);
+    expect(ids("../../jgzn/index.html#%6Esjg")).toEqual(["anchor"]);
+    expect(ids("/xxgk/jgzn/index.html")).toBeUndefined();
+    expect(ids("/xxgk/jgzn/index.html#ldxx")).toBeUndefined();
+    expect(ids("/xxgk/jgzn/index.html#")).toBeUndefined();
+    expect(ids("/gone.html#any")).toEqual(["page"]);
   });
 });
 
