@@ -85,8 +85,36 @@ export interface PageRecord {
   listItems: ListItem[];
   /** When the page is a list page: the URLs of its other pages found in pagination (links or createPageHTML). */
   pagination: string[];
+  /** When the page is a list page: every way it offers to the column's other items, most trusted first. */
+  paging?: PagingOffer[];
+  /** When the page is a list page: how many items / pages it says the column holds. */
+  stated?: StatedCount;
   /** The page says it has no content (暂无信息, 暂无数据 …). */
   emptyNotice: boolean;
+}
+
+/** A way of paging through a list column (crawl/paginate.ts tries them in this order of confidence). */
+export type PagingStrategy = "trs-createPageHTML" | "trs-countPage" | "hanweb-pagenum" | "hanweb-dataproxy" | "pager-links";
+
+/** One request for more of a list: a GET of a page, or a POST of a form (Hanweb dataproxy.jsp). */
+export interface PagingRequest {
+  url: string;
+  method?: "POST";
+  /** `application/x-www-form-urlencoded` body of a POST. */
+  form?: string;
+}
+
+/** The other pages of a list as one strategy reaches them. */
+export interface PagingOffer {
+  strategy: PagingStrategy;
+  requests: PagingRequest[];
+}
+
+/** What a list page says the column holds (共60条, totalRecord, 共4页, createPageHTML's counts). */
+export interface StatedCount {
+  items?: number;
+  pages?: number;
+  perPage?: number;
 }
 
 export type PageRole = "list" | "item" | "page" | "section";
@@ -132,6 +160,8 @@ export interface ColumnCoverage {
   paginationNotFollowed?: boolean;
   /** Strategies tried and abandoned (their next page brought no new item), in order. */
   abandoned?: string[];
+  /** The walk started with the strategy that worked in the last crawl (remembered per column in the store). */
+  remembered?: boolean;
 }
 
 export type BrokenReason =
@@ -167,7 +197,8 @@ export interface LinkCheck {
   anchors?: string[];
   /** Error text for network failures. */
   error?: string;
-  method: "HEAD" | "GET" | "none";
+  /** POST only for a list page asked as a form (Hanweb dataproxy.jsp). */
+  method: "HEAD" | "GET" | "POST" | "none";
   attempts: number;
   checkedAt: string;
   /** Milliseconds, first request to final answer. */

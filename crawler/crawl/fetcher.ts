@@ -11,7 +11,12 @@ import { RobotsCache } from "./robots.js";
 export const MAX_REDIRECTS = 10;
 
 export interface FetchOptions {
-  method: "GET" | "HEAD";
+  method: "GET" | "HEAD" | "POST";
+  /**
+   * POST only: an `application/x-www-form-urlencoded` body (a Hanweb jpage asks its dataproxy.jsp this way). A 301,
+   * 302 or 303 answer turns the request into a GET without body, as browsers do; 307/308 repeat the POST.
+   */
+  form?: string;
   priority?: Priority;
   /** Body bytes to keep, decided from status and headers (see HttpRequest.bodyLimit). Default 0. */
   bodyLimit?: (status: number, headers: IncomingHttpHeaders) => number;
@@ -32,7 +37,7 @@ export interface Hop {
 
 export interface FetchOutcome {
   url: string;
-  method: "GET" | "HEAD";
+  method: "GET" | "HEAD" | "POST";
   /** Every hop answered, in order; the last is the final answer (when there is one). */
   hops: Hop[];
   finalUrl: string;
@@ -103,6 +108,7 @@ export class Fetcher {
     const out: FetchOutcome = { url, method: o.method, hops: [], finalUrl: url, attempts: 0, elapsedMs: 0 };
     const seen = new Set<string>();
     let current = url;
+    let hopOptions = o;
     for (let hop = 0; ; hop++) {
       out.finalUrl = current;
       if (this.isPrivateTarget(current)) {
@@ -116,7 +122,7 @@ export class Fetcher {
         break;
       }
       seen.add(current);
-      const res = await this.requestWithRetries(current, o, hop === 0 ? o.conditional : undefined, out);
+      const res = await this.requestWithRetries(current, hopOptions, hop === 0 ? o.conditional : undefined, out);
       if (res instanceof NetError) {
         out.error = { kind: res.kind, message: res.message, code: res.code };
         this.stats.errors++;
@@ -146,6 +152,7 @@ export class Fetcher {
           break;
         }
         current = next;
+        if (hopOptions.method === "POST" && res.status !== 307 && res.status !== 308) hopOptions = { ...hopOptions, method: "GET", form: undefined };
         continue;
       }
       out.status = res.status;
@@ -158,13 +165,17 @@ export class Fetcher {
     return out;
   }
 
-  private headers(method: string, conditional?: { etag?: string; lastModified?: string }): Record<string, string> {
+  private headers(method: string, conditional?: { etag?: string; lastModified?: string }, form?: string): Record<string, string> {
     const h: Record<string, string> = {
       "user-agent": this.opts.userAgent,
       accept: method === "HEAD" ? "*/*" : "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
       "accept-language": "zh-CN,zh;q=0.9,en;q=0.5",
       "accept-encoding": "gzip, deflate, br",
     };
+    if (method === "POST") {
+      h["content-type"] = "application/x-www-form-urlencoded; charset=UTF-8";
+      h["content-length"] = String(Buffer.byteLength(form ?? ""));
+    }
     if (conditional?.etag) h["if-none-match"] = conditional.etag;
     if (conditional?.lastModified) h["if-modified-since"] = conditional.lastModified;
     return h;
@@ -194,7 +205,8 @@ export class Fetcher {
         result = await httpRequest({
           url,
           method: o.method,
-          headers: this.headers(o.method, conditional),
+          headers: this.headers(o.method, conditional, o.form),
+          body: o.method === "POST" ? Buffer.from(o.form ?? "") : undefined,
           timeoutMs: this.opts.timeoutMs,
           bodyLimit: o.bodyLimit ?? (() => 0),
           signal,

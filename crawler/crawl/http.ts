@@ -10,8 +10,10 @@ import type { NetErrorKind } from "./retry.js";
 
 export interface HttpRequest {
   url: string;
-  method: "GET" | "HEAD";
+  method: "GET" | "HEAD" | "POST";
   headers: Record<string, string>;
+  /** Request body (POST only), sent as is; its content type belongs in `headers`. */
+  body?: Buffer;
   timeoutMs: number;
   /**
    * How many body bytes to keep, decided once the headers are in (e.g. 0 for an attachment: only "is it empty?"
@@ -177,6 +179,6 @@ export function httpRequest(req: HttpRequest): Promise<HttpResponse> {
       });
       res.on("aborted", () => fail(new NetError("connection", "connection closed mid-body", "ECONNRESET")));
     });
-    request.end();
+    request.end(req.method === "POST" && req.body ? req.body : undefined);
   });
 }

@@ -1,4 +1,6 @@
 // Crawler traps: pages that link to themselves without end (calendar.html?month=…, search.jsp?q=…&page=…).
+// A trap is only ever unbounded URL growth: a pager that repeats the same items is not one (paginate.ts abandons
+// that way of paging and tries the next).
 // Pure bookkeeping; the walk asks before it fetches. A legitimate detail page reached from a list page is never
 // counted: only query variants of a path discovered FROM a page of that same path are (a calendar's "next month"),
 // which is what a trap is.
@@ -54,19 +56,5 @@ export class TrapGuard {
       return "trap";
     }
     return "ok";
-  }
-}
-
-/**
- * Pagination that keeps going without new items (a list page whose "下一页" leads to ever new URLs showing the same
- * entries) is a trap too: stop after `limit` pages in a row that added nothing.
- */
-export class BarrenPagination {
-  private barrenInARow = 0;
-  constructor(private readonly limit = 3) {}
-  /** Record one list page: how many items it added that were not known before. Returns "trap" when it is time to stop. */
-  record(newItems: number): TrapVerdict {
-    this.barrenInARow = newItems > 0 ? 0 : this.barrenInARow + 1;
-    return this.barrenInARow >= this.limit ? "trap" : "ok";
   }
 }

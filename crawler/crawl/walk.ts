@@ -12,11 +12,12 @@
 // PlaywrightCrawler is used where a browser is really needed (columns with `javascript: true`, see render.ts).
 import type { Column, Config } from "../../shared/schema.js";
 import { classifyHref, hostKey, normalizeUrl } from "../../shared/url.js";
-import type { ColumnWalk, CrawledPage, LinkCheck, LinkRecord, ListItem, PageRecord, PageRole } from "../types.js";
+import type { ColumnWalk, CrawledPage, LinkCheck, LinkRecord, ListItem, PageRecord, PageRole, PagingOffer, PagingRequest, PagingStrategy, StatedCount } from "../types.js";
 import type { PageCacheEntry } from "../store/types.js";
 import type { Fetcher } from "./fetcher.js";
 import { PRIORITY, type Priority } from "./limiter.js";
-import { BarrenPagination, TrapGuard } from "./trap.js";
+import { TrapGuard } from "./trap.js";
+import { ColumnPaging, statedListed } from "./paginate.js";
 import { classify, headerValue, isHtmlContentType, MAX_ANCHORS } from "../check/classify.js";
 import type { LinkChecker } from "../check/checker.js";
 import { looksLikePage } from "../check/checker.js";
@@ -43,7 +44,7 @@ export interface WalkOptions {
    * The previous crawl's records of pages, for conditional requests and telling new links from old. Asked in
    * batches (one query for the next pages in line rather than one per page).
    */
-  cached?: (urls: string[]) => Map<string, PageCacheEntry>;
+  cached?: (urls: string[]) => Promise<Map<string, PageCacheEntry>>;
   now: () => Date;
   signal?: AbortSignal;
   /** Loaded on first use: only columns with `javascript: true` need a browser. */
@@ -51,6 +52,8 @@ export interface WalkOptions {
   /** Query variants of one path, found from that same path, before it counts as a trap (default 20). */
   trapVariants?: number;
   onPage?: (columnId: string, url: string) => void;
+  /** Per column id, the paging strategy that worked in the last crawl: tried first (see paginate.ts). */
+  pagingMemory?: ReadonlyMap<string, string>;
   /**
    * Trust document pages verified OK within recheckAfterHours when nothing that leads to them has changed (see
    * settleDeferred). Off: every page is asked again (conditionally).
@@ -91,6 +94,8 @@ interface Job {
   from?: string;
   /** The page that led here was unchanged since the last crawl (answered 304, or trusted itself). */
   viaUnchanged?: boolean;
+  /** A list page asked for a paging strategy (a POST for Hanweb's dataproxy.jsp). */
+  paging?: { strategy: PagingStrategy; request: PagingRequest };
 }
 
 interface ColumnState {
@@ -99,10 +104,12 @@ interface ColumnState {
   planned: Set<string>;
   itemUrls: Map<string, ListItem>;
   guard: TrapGuard;
-  barren: BarrenPagination;
+  paging: ColumnPaging;
+  /** What the column's first list page states it holds, and how many items that page showed. */
+  stated?: StatedCount;
+  firstPageItems: number;
   /** For section scans: the folder every page must lie under. */
   folder?: string;
-  stopPagination: boolean;
   listOrder: Map<string, number>;
 }
 
@@ -132,8 +139,8 @@ export class ColumnWalker {
   private cacheEntries: PageCacheEntry[] = [];
   private unchanged = 0;
   private linkPool = new Map<string, LinkRecord>();
-  /** Page cache entries loaded ahead for pages about to be fetched (null: not in the cache). */
-  private cacheLookups = new Map<string, PageCacheEntry | null>();
+  /** Page cache entries loaded ahead for pages about to be fetched (null: not in the cache), one query per batch. */
+  private cacheLookups = new Map<string, Promise<PageCacheEntry | null>>();
   private renderer?: Promise<JsRenderer>;
   private readonly maxPages: number;
 
@@ -148,6 +155,10 @@ export class ColumnWalker {
   /** Page cache entries of deferred pages, read in batches while the walk still waits on the network. */
   private deferredCache = new Map<string, PageCacheEntry | null>();
   private deferredUnread: string[] = [];
+  /** The batched reads of deferred pages' cache entries, one after the other: settling waits for all of them. */
+  private deferredReads: Promise<void> = Promise.resolve();
+  /** A settling of the deferred pages is under way (it counts as a running job). */
+  private settling = false;
 
   private readonly trusting: boolean;
 
@@ -196,6 +207,11 @@ export class ColumnWalker {
     for (const s of states) {
       s.walk.listPages.sort((a, b) => (s.listOrder.get(a) ?? 0) - (s.listOrder.get(b) ?? 0));
       s.walk.items = [...s.itemUrls.values()];
+      if (s.walk.column.type !== "page" && s.walk.column.type !== "other" && !s.walk.error && !s.walk.coverage) {
+        const pageSize = s.stated?.perPage ?? s.firstPageItems;
+        s.walk.coverage = { listed: statedListed(s.stated, pageSize, s.walk.items.length), ...s.paging.outcome() };
+        if (s.stated?.pages !== undefined) s.walk.coverage.statedPages = s.stated.pages;
+      }
     }
     const trappedPaths = new Set(states.flatMap((s) => [...s.guard.trapped]));
     return { pages: this.pages, columns: states.map((s) => s.walk), cacheEntries: this.cacheEntries, unchanged: this.unchanged, trusted: this.trusted, trappedPaths };
@@ -208,15 +224,15 @@ export class ColumnWalker {
       planned: new Set(),
       itemUrls: new Map(),
       guard: new TrapGuard(this.o.trapVariants ?? 20),
-      barren: new BarrenPagination(3),
+      paging: new ColumnPaging(this.o.pagingMemory?.get(column.id)),
+      firstPageItems: 0,
       folder: column.type === "other" ? folderOf(url) : undefined,
-      stopPagination: false,
       listOrder: new Map(),
     };
   }
 
   /** Take a page into a column's walk, within its budget. */
-  private plan(s: ColumnState, rawUrl: string, role: PageRole, from?: string, viaUnchanged = false): void {
+  private plan(s: ColumnState, rawUrl: string, role: PageRole, from?: string, viaUnchanged = false, paging?: Job["paging"]): void {
     const url = normalizeUrl(rawUrl);
     if (!url || s.planned.has(url)) return;
     if (!this.isSiteUrl(url)) return; // never leave the site to crawl
@@ -227,6 +243,7 @@ export class ColumnWalker {
     s.planned.add(url);
     if (role === "list" || role === "page" || role === "section") s.listOrder.set(url, s.listOrder.size);
     const job: Job = { url, col: s, role, from, viaUnchanged };
+    if (paging) job.paging = paging;
     if (role === "item") this.itemJobs.push(job);
     else this.listJobs.push(job);
   }
@@ -249,9 +266,10 @@ export class ColumnWalker {
       if (!job && this.deferred.length > 0) {
         // Nothing else to ask for now: settle the deferred pages rather than wait for every page in flight (one
         // that never answers would hold them up for a whole timeout). A changed page found later still has any
-        // page it links to asked (reviseTrusted).
-        this.settleDeferred();
-        job = this.listJobs.shift() ?? this.itemJobs.shift();
+        // page it links to asked (reviseTrusted). Settling reads the store, so it runs as a job; the jobs it
+        // queues start when it is over.
+        this.startSettling();
+        break;
       }
       if (!job) break;
       this.busy++;
@@ -271,11 +289,23 @@ export class ColumnWalker {
   /** Nothing running or queued: settle the deferred pages (which may queue more work), else the walk is done. */
   private idle(): void {
     if (!this.o.signal?.aborted && this.deferred.length > 0) {
-      this.settleDeferred();
-      this.pump();
-      if (this.busy > 0 || this.listJobs.length > 0 || this.itemJobs.length > 0) return;
+      this.startSettling();
+      return;
     }
     this.done();
+  }
+
+  /** Settle the deferred pages as a job of its own (at most one at a time): its end pumps the jobs it queued. */
+  private startSettling(): void {
+    if (this.settling) return;
+    this.settling = true;
+    this.busy++;
+    void this.settleDeferred()
+      .catch(() => undefined)
+      .finally(() => {
+        this.settling = false;
+        this.jobFinished();
+      });
   }
 
   /**
@@ -293,21 +323,24 @@ export class ColumnWalker {
   }
 
   /** Read the cache entries of the pages deferred so far (one query), so the settling at the end has less to do. */
-  private readDeferred(): void {
-    const urls = this.deferredUnread.splice(0).filter((u) => !this.deferredCache.has(u));
-    if (urls.length === 0 || !this.o.cached) return;
-    const found = this.o.cached(urls);
-    for (const u of urls) this.deferredCache.set(u, found.get(u) ?? null);
+  private readDeferred(): Promise<void> {
+    this.deferredReads = this.deferredReads.then(async () => {
+      const urls = this.deferredUnread.splice(0).filter((u) => !this.deferredCache.has(u));
+      if (urls.length === 0 || !this.o.cached) return;
+      // A failed read trusts nothing: those pages are asked again.
+      const found = await this.o.cached(urls).catch(() => new Map<string, PageCacheEntry>());
+      for (const u of urls) this.deferredCache.set(u, found.get(u) ?? null);
+    });
+    return this.deferredReads;
   }
 
-  private settleDeferred(): void {
+  private async settleDeferred(): Promise<void> {
     const jobs = this.deferred.splice(0);
-    this.readDeferred();
-    const cache = this.deferredCache;
-    this.deferredCache = new Map();
+    await this.readDeferred();
     for (const job of jobs) {
       const url = job.url;
-      const entry = cache.get(url);
+      const entry = this.deferredCache.get(url);
+      this.deferredCache.delete(url);
       const previous = this.o.checker.recentOk(url);
       if (!this.fetches.has(url) && !this.linkedFromChanged.has(url) && entry && previous && isDocument(entry.record)) {
         this.trusted++;
@@ -365,12 +398,14 @@ export class ColumnWalker {
     if (!js && this.mayDefer(job)) {
       this.deferred.push(job);
       this.deferredUnread.push(job.url);
-      if (this.deferredUnread.length >= 200) this.readDeferred();
+      if (this.deferredUnread.length >= 200) void this.readDeferred();
       return;
     }
-    const result = await this.fetchPage(job.url, js);
+    if (job.paging && s.paging.isAbandoned(job.paging.strategy)) return; // its strategy failed meanwhile
+    const result = job.paging?.request.method === "POST" ? await this.fetchForm(job.paging.request) : await this.fetchPage(job.url, js);
     if (!result.record) {
       if (isStart) s.walk.error = describeFailure(result.check);
+      else if (job.paging) this.planPaging(s, s.paging.pageDone(job.paging.strategy, 0, []), job.url, false);
       return;
     }
     const page = this.attach(result, s.walk.column.id, role);
@@ -389,18 +424,13 @@ export class ColumnWalker {
         added++;
         if (this.isSiteUrl(u) && looksLikePage(u) && !isAttachmentLink(record, u)) this.plan(s, u, "item", job.url, same);
       }
-      if (!isStart && s.barren.record(added) === "trap") {
-        s.stopPagination = true;
-        this.bound(s, "trap");
-      }
-      if (!s.stopPagination) {
-        for (const p of record.pagination) {
-          const u = normalizeUrl(p, record.finalUrl);
-          if (u && !same) this.changedLinksTo(u);
-          if (u && !this.pages.has(u)) this.plan(s, u, "list", job.url, same);
-          else if (u && !s.planned.has(u)) this.plan(s, u, "list", job.url, same);
-        }
-      }
+      const offers = pagingOffersOf(record);
+      if (!same) for (const o of offers) for (const r of o.requests) if (!r.method) this.changedLinksTo(r.url);
+      if (isStart) {
+        s.stated = record.stated;
+        s.firstPageItems = record.listItems.length;
+        this.planPaging(s, s.paging.start(job.url, offers), job.url, same);
+      } else if (job.paging) this.planPaging(s, s.paging.pageDone(job.paging.strategy, added, offers), job.url, same);
     } else if (role === "section") {
       if (isStart) s.walk.listPages.push(job.url);
       const next = [...record.links.filter((l) => l.url && FOLLOW_TAGS.has(l.tag) && !l.attachment).map((l) => l.url!), ...record.pagination];
@@ -419,6 +449,25 @@ export class ColumnWalker {
         if (u && !s.itemUrls.has(u) && u.startsWith(s.folder!)) s.itemUrls.set(u, { ...item, url: u });
       }
     }
+  }
+
+  /** Take the list pages a column's paging asks for into its walk. */
+  private planPaging(s: ColumnState, requests: (PagingRequest & { strategy: PagingStrategy })[], from: string, viaUnchanged: boolean): void {
+    for (const { strategy, ...request } of requests) this.plan(s, request.url, "list", from, viaUnchanged, { strategy, request });
+  }
+
+  /**
+   * A list asked as a form (Hanweb's jpage POSTs to dataproxy.jsp): not a page anyone links to, so its answer is
+   * neither a link check nor cached; asked on every crawl, once per crawl.
+   */
+  private fetchForm(request: PagingRequest): Promise<PageResult> {
+    const key = `POST ${request.url}\u0000${request.form ?? ""}`;
+    let p = this.fetches.get(key);
+    if (!p) {
+      p = this.fetchHtml(request.url, PRIORITY.walk, undefined, request.form);
+      this.fetches.set(key, p);
+    }
+    return p;
   }
 
   /** Put the page into the crawl (once), noting the column and role it was reached in. */
@@ -479,12 +528,14 @@ export class ColumnWalker {
    * saw it, so an unchanged page costs a 304 and no parsing. Trusting a cached page without asking would be cheaper
    * still, but an item page that started answering 404 since would go unnoticed.
    */
-  private async fetchHtml(url: string, priority: Priority = PRIORITY.walk, timeoutRetries?: number): Promise<PageResult> {
+  private async fetchHtml(url: string, priority: Priority = PRIORITY.walk, timeoutRetries?: number, form?: string): Promise<PageResult> {
     const o = this.o;
     const maxBody = o.config.crawl.maxBodyBytes;
-    const cached = this.lookupCache(url);
+    const post = form !== undefined;
+    const cached = post ? undefined : await this.lookupCache(url);
     const out = await o.fetcher.fetch(url, {
-      method: "GET",
+      method: post ? "POST" : "GET",
+      form,
       priority,
       timeoutRetries,
       conditional: cached ? { etag: cached.etag, lastModified: cached.lastModified } : undefined,
@@ -519,7 +570,8 @@ export class ColumnWalker {
       attachment: ok2xx && !record && !isPageType(ct),
       emptyBody: ok2xx && (out.body?.length ?? 0) === 0 && !out.truncated,
     });
-    this.recordCheck(url, check, out.finalUrl);
+    if (!post) this.recordCheck(url, check, out.finalUrl);
+    if (record && check.outcome === "ok" && post) return { record, check, unchanged: false };
     if (record && check.outcome === "ok") {
       const etag = headerValue(out.headers, "etag");
       const lastModified = headerValue(out.headers, "last-modified");
@@ -554,7 +606,7 @@ export class ColumnWalker {
   }
 
   /** The page cache entry of `url`, loaded together with those of the next pages in line. */
-  private lookupCache(url: string): PageCacheEntry | undefined {
+  private async lookupCache(url: string): Promise<PageCacheEntry | undefined> {
     if (!this.o.cached) return undefined;
     if (!this.cacheLookups.has(url)) {
       const batch = [url];
@@ -562,12 +614,13 @@ export class ColumnWalker {
         if (batch.length >= 64) break;
         if (!this.cacheLookups.has(j.url) && j.url !== url) batch.push(j.url);
       }
-      const found = this.o.cached(batch);
-      for (const u of batch) this.cacheLookups.set(u, found.get(u) ?? null);
+      // One query for the batch; a failed read means no cached entry (the page is asked unconditionally).
+      const found = this.o.cached(batch).catch(() => new Map<string, PageCacheEntry>());
+      for (const u of batch) this.cacheLookups.set(u, found.then((m) => m.get(u) ?? null));
     }
-    const e = this.cacheLookups.get(url) ?? undefined;
+    const e = this.cacheLookups.get(url);
     this.cacheLookups.delete(url);
-    return e;
+    return (await e) ?? undefined;
   }
 
   private addCacheEntry(e: PageCacheEntry): void {
@@ -605,6 +658,12 @@ function looksHtml(body: Buffer): boolean {
 /** A document page (an article, a guide): no list entries, no pagination. Lists are where new content appears. */
 function isDocument(record: PageRecord): boolean {
   return record.listItems.length === 0 && record.pagination.length === 0;
+}
+
+/** A list page's paging offers; a record saved before offers existed (or rendered in a browser) has its pager links. */
+function pagingOffersOf(record: PageRecord): PagingOffer[] {
+  if (record.paging) return record.paging;
+  return record.pagination.length ? [{ strategy: "pager-links", requests: record.pagination.map((url) => ({ url })) }] : [];
 }
 
 function isAttachmentLink(record: PageRecord, url: string): boolean {

@@ -22,7 +22,7 @@ import { decodeBody } from "./decode.js";
 import { extractListItems, hanwebRecords } from "./list.js";
 import { baseUrlOf, extractLinks } from "./links.js";
 import { extractBreadcrumb, extractMetadata, extractMetaTags } from "./metadata.js";
-import { extractPagination } from "./pagination.js";
+import { listPaging } from "./pagination-strategies.js";
 import { BODY_TOKENS, HEADING_TOKENS, isChromeElement, scanOf, type ScanResult } from "./scan.js";
 import { INVISIBLE, collapse, textOf, walkTree } from "./text.js";
 
@@ -191,7 +191,7 @@ export function extractPage(input: ExtractInput): PageRecord {
 
   const links = extractLinks($, finalUrl, base);
   const listItems = extractListItems($, finalUrl, { html, notices: scan.notices, exclude: scan.crumbStarts, breadcrumb });
-  const pagination = extractPagination(html, $, finalUrl, listItems.length);
+  const { paging, pagination, stated } = listPaging(html, $, finalUrl, listItems.length);
 
   const record: PageRecord = {
     url,
@@ -214,6 +214,8 @@ export function extractPage(input: ExtractInput): PageRecord {
   if (input.charset !== undefined) record.charset = input.charset;
   if (input.charsetSource !== undefined) record.charsetSource = input.charsetSource;
   if (heading) record.heading = heading;
+  if (paging.length) record.paging = paging;
+  if (stated) record.stated = stated;
   if (published) record.dates.published = published;
   if (updated) record.dates.updated = updated;
   return record;

@@ -137,7 +137,7 @@ interface PagePattern {
   bare?: string;
 }
 
-function pagePattern(url: string): PagePattern | undefined {
+export function pagePattern(url: string): PagePattern | undefined {
   const u = parseHttpUrl(url);
   if (!u) return undefined;
   for (const p of PAGE_PARAMS) {
@@ -204,7 +204,7 @@ export function statedTotal(text: string): number | undefined {
 }
 
 /** Text of the pager containers, for "共 N 页". */
-function pagerText($: CheerioAPI): string {
+export function pagerText($: CheerioAPI): string {
   let s = "";
   for (const el of scanOf($).pagerBoxes) {
     if (el.name === "body" || el.name === "html" || el.name === "script") continue;
@@ -243,6 +243,12 @@ function pagerLinks($: CheerioAPI, base: string): PagerLink[] {
   return found;
 }
 
+/** The other list pages one way of paging offers (see pagination-strategies.ts for the names). */
+export interface PageGroup {
+  strategy: "trs-createPageHTML" | "trs-countPage" | "hanweb-pagenum" | "pager-links";
+  urls: string[];
+}
+
 /**
  * URLs of the column's other list pages. When the total is known (createPageHTML, countPage, a 尾页 link,
  * "共 N 页", Hanweb totalRecord) every page; otherwise the pages the pager links to. Same host as the page only;
@@ -250,20 +256,45 @@ function pagerLinks($: CheerioAPI, base: string): PagerLink[] {
  * record skip their redundant pages.
  */
 export function extractPagination(html: string, $: CheerioAPI, pageUrl: string, recordsOnPage = 0): string[] {
+  const out = new Set<string>();
+  for (const g of paginationGroups(html, $, pageUrl, recordsOnPage)) for (const u of g.urls) out.add(u);
+  const order = (u: string) => pagePattern(u)?.n ?? -1;
+  return [...out].sort((a, b) => order(a) - order(b));
+}
+
+/**
+ * The same pages as extractPagination, grouped by the way the page offers them: a TRS script, a Hanweb jpage
+ * setting, or the pager's links (with the range filled up to the known last page). A URL may be in several groups.
+ */
+export function paginationGroups(html: string, $: CheerioAPI, pageUrl: string, recordsOnPage = 0): PageGroup[] {
   const base = baseUrlOf($, pageUrl);
   const self = normalizeUrl(pageUrl);
   const host = parseHttpUrl(pageUrl)?.host;
-  const out = new Set<string>();
+  const groups: PageGroup[] = [];
+  let out = new Set<string>();
   const add = (href: string, b = base) => {
     const u = normalizeUrl(href, b);
     if (!u || u === self) return;
     if (parseHttpUrl(u)?.host !== host) return;
     out.add(u);
   };
+  const close = (strategy: PageGroup["strategy"]) => {
+    const order = (u: string) => pagePattern(u)?.n ?? -1;
+    if (out.size) groups.push({ strategy, urls: [...out].sort((a, b) => order(a) - order(b)) });
+    out = new Set();
+  };
 
-  if (html.includes("createPageHTML")) for (const name of trsPageNames(html)) add(name);
-  else if (html.includes("countPage")) for (const name of trsCountPageNames(html, pageUrl)) add(name);
-  if (/totalRecord/i.test(html)) for (const u of hanwebPages(html, pageUrl, recordsOnPage)) add(u);
+  if (html.includes("createPageHTML")) {
+    for (const name of trsPageNames(html)) add(name);
+    close("trs-createPageHTML");
+  } else if (html.includes("countPage")) {
+    for (const name of trsCountPageNames(html, pageUrl)) add(name);
+    close("trs-countPage");
+  }
+  if (/totalRecord/i.test(html)) {
+    for (const u of hanwebPages(html, pageUrl, recordsOnPage)) add(u);
+    close("hanweb-pagenum");
+  }
 
   const links = pagerLinks($, base);
   const selfPattern = pagePattern(pageUrl);
@@ -318,6 +349,6 @@ export function extractPagination(html: string, $: CheerioAPI, pageUrl: string, 
     if (last - first > MAX_INFERRED_PAGES) last = first + MAX_INFERRED_PAGES;
     for (let n = first; n <= last; n++) add(p.make(n));
   }
-  const order = (u: string) => pagePattern(u)?.n ?? -1;
-  return [...out].sort((a, b) => order(a) - order(b));
+  close("pager-links");
+  return groups;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BarrenPagination, hasRepeatingSegments, pathKey, TrapGuard } from "../../crawler/crawl/trap.js";
+import { hasRepeatingSegments, pathKey, TrapGuard } from "../../crawler/crawl/trap.js";
 
 const B = "http://127.0.0.1:8080";
 
@@ -33,13 +33,5 @@ describe("TrapGuard", () => {
   it("keys paths without their query", () => {
     expect(pathKey(`${B}/s.jsp?q=1&page=2`)).toBe(`${B}/s.jsp`);
     expect(pathKey(`${B}/s.jsp`)).toBe(`${B}/s.jsp`);
-  });
-});
-
-describe("BarrenPagination", () => {
-  it("stops after three list pages in a row that add no new item", () => {
-    const b = new BarrenPagination(3);
-    expect([5, 0, 0, 4, 0, 0].map((n) => b.record(n))).toEqual(["ok", "ok", "ok", "ok", "ok", "ok"]);
-    expect(b.record(0)).toBe("trap");
   });
 });
