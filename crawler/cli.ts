@@ -1,10 +1,6 @@
 // Entry point: `gongkai COMMAND [options]`. Each command lives in commands/<name>.ts and is loaded only when used,
 // so `--help` stays instant and a command's heavy dependencies (Crawlee, Playwright, exceljs) load on demand.
-export interface Command {
-  summary: string;
-  usage: string;
-  run(argv: string[]): Promise<number>;
-}
+import type { Command } from "./commands/command.js";
 
 const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   crawl: () => import("./commands/crawl.js"),

@@ -1,7 +1,7 @@
 // `gongkai crawl --config FILE [--db FILE] [--out DIR]`: one crawl of the configured columns.
 // Exit codes (contract): 0 finished; 1 could not run or the site was unreachable; 2 bad arguments or config
 // (one line per problem naming the field; the database is not touched).
-import type { Command } from "../cli.js";
+import type { Command } from "./command.js";
 import { loadConfig, parseCommandArgs } from "../args.js";
 
 export const command: Command = {

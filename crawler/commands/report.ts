@@ -2,7 +2,7 @@
 // each department's part by e-mail and the whole to the office.
 import { existsSync } from "node:fs";
 import path from "node:path";
-import type { Command } from "../cli.js";
+import type { Command } from "./command.js";
 import { loadConfig, parseCommandArgs, parseDuration, UsageError } from "../args.js";
 import type { Config } from "../../shared/schema.js";
 

@@ -1,5 +1,5 @@
 // `gongkai schedule`: the long-running process for unattended use (nightly crawl, weekly report and mail).
-import type { Command } from "../cli.js";
+import type { Command } from "./command.js";
 import { parseCommandArgs, UsageError } from "../args.js";
 
 const usage = `用法 Usage: gongkai schedule --config FILE [--db FILE] [--out DIR] [--run-now crawl|report|both]

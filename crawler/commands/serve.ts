@@ -1,6 +1,6 @@
 // `gongkai serve`: the findings server the browser extension talks to.
 import { existsSync } from "node:fs";
-import type { Command } from "../cli.js";
+import type { Command } from "./command.js";
 import { UsageError, loadConfig, parseCommandArgs } from "../args.js";
 import { normalizeUrl } from "../../shared/url.js";
 
