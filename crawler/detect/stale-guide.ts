@@ -5,7 +5,7 @@ import type { CrawlData, DetectContext, Detector, ListItem, PageRecord } from ".
 import { allLaws } from "./laws.js";
 import { citedAsRepealed, findCitations, lawKey, lawsByKey, type Citation } from "./lib/citations.js";
 import { PageIndex, settingsFor, urlKey } from "./lib/columns.js";
-import { daysBetween, lastUpdateDate, todayIso, type DateEvidence } from "./lib/dates.js";
+import { daysBetween, dateEvidence, isUpdateEvidence, lastUpdateDate, todayIso, type DateEvidence } from "./lib/dates.js";
 import { draft } from "./lib/finding.js";
 import { clip, squash } from "./lib/text.js";
 
@@ -57,12 +57,31 @@ function sourceText(e: DateEvidence): string {
   return e.source === "url" ? "网址中的日期" : e.source === "list" ? "列表日期" : e.label;
 }
 
+/**
+ * When the guide was last looked at: a date the page itself labels 更新日期/更新时间/最后更新 wins over the list's
+ * date and the URL's (those record a CMS publication, which a republished page or a re-sorted list moves without
+ * anyone reviewing the content); without such a label, the latest date the page or its list entry shows.
+ */
+export function guideReviewDate(record: PageRecord, item: ListItem, today: string): DateEvidence | undefined {
+  const labelled = dateEvidence(record).filter((e) => isUpdateEvidence(e) && e.date <= today);
+  let best: DateEvidence | undefined;
+  for (const e of labelled) if (!best || e.date > best.date) best = e;
+  return best ?? lastUpdateDate(record, item, today);
+}
+
+/** The list's and the URL's dates, shown beside the page's own so the office sees why they were not taken. */
+function otherDates(item: ListItem, used: DateEvidence): { date: string; source: string }[] {
+  return dateEvidence(undefined, item)
+    .filter((e) => !(e.source === used.source && e.date === used.date))
+    .map((e) => ({ date: e.date, source: sourceText(e) }));
+}
+
 function judgeGuide(col: Column, record: PageRecord, item: ListItem, laws: Law[], today: string): FindingDraft[] {
   const s = settingsFor(col);
   const out: FindingDraft[] = [];
   const pageUrl = urlKey(record.url);
   const title = guideTitle(record, item);
-  const last = lastUpdateDate(record, item, today);
+  const last = guideReviewDate(record, item, today);
   const text = [record.heading ?? "", record.bodyText].join("\n");
   const citations = findCitations(text);
   const byKey = lawsByKey(laws.filter((l) => l.date <= today));
@@ -121,6 +140,7 @@ function judgeGuide(col: Column, record: PageRecord, item: ListItem, laws: Law[]
           evidence: {
             lastUpdate: last.date,
             lastUpdateSource: sourceText(last),
+            otherDates: otherDates(item, last),
             ageDays: age,
             guideMaxAgeDays: s.guideMaxAgeDays,
             today,

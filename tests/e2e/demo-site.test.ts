@@ -92,6 +92,7 @@ async function listedItems(site: DemoSite, columnId: string): Promise<{ pages: s
   const col = site.manifest.columns.find((c) => c.id === columnId)!;
   const pages = [col.url];
   const items = new Set<string>();
+  const proxied: string[] = [];
   for (let k = 0; k < pages.length; k++) {
     const page = await get(pages[k]);
     expect(page.status, pages[k]).toBe(200);
@@ -113,12 +114,22 @@ async function listedItems(site: DemoSite, columnId: string): Promise<{ pages: s
     const trsNew = /createPageHTML\('page_div', (\d+), (\d+), '(\w+)', '(\w+)', (\d+)\)/.exec(page.text);
     if (trsNew && k === 0) for (let i = 2; i <= Number(trsNew[1]); i++) next.push(new URL(`${trsNew[3]}_${i}.${trsNew[4]}`, pages[0]).href);
     for (const l of linksOf(page.text, pages[k])) if (l.text === "下一页" && l.url) next.push(l.url);
+    // 大汉 jpage: records past the page's own group come from its dataproxy.jsp, POSTed as jpage asks (plants-coverage.ts).
+    const proxy = /proxyUrl: "([^"]+)"/.exec(page.text)?.[1];
+    const total = Number(/totalRecord: (\d+)/.exec(page.text)?.[1] ?? 0);
+    const chunk = Number(/perPage: (\d+)/.exec(page.text)?.[1] ?? 0) * Number(/groupSize: (\d+)/.exec(page.text)?.[1] ?? 1);
+    for (let start = items.size + 1; proxy && k === 0 && chunk > 0 && start <= total; start += chunk) {
+      const url = normalizeUrl(`${proxy}?startrecord=${start}&endrecord=${Math.min(total, start + chunk - 1)}&perpage=${chunk}`, pages[0])!;
+      const xml = await (await fetch(url, { method: "POST", body: "col=1" })).text();
+      for (const m of xml.matchAll(/href="([^"]+art_\d+_\d+\.html)"/g)) items.add(normalizeUrl(m[1], url)!);
+      proxied.push(url);
+    }
     for (const n of next) {
       const u = normalizeUrl(n)!;
       if (!pages.includes(u)) pages.push(u);
     }
   }
-  return { pages, items: [...items] };
+  return { pages: [...pages, ...proxied], items: [...items] };
 }
 
 let site: DemoSite;
