@@ -2,6 +2,7 @@
 // (a link that went from 404 to 500 is the same broken link to the maintainer).
 import { createHash } from "node:crypto";
 import type { FindingDraft } from "../shared/schema.js";
+import type { ColumnWalk } from "./types.js";
 
 /** Stable id from what the problem is about: kind, the page, the target (or the detector's own key). */
 export function findingId(draft: Pick<FindingDraft, "kind" | "pageUrl" | "targetUrl" | "columnId"> & { key?: string }): string {
@@ -20,6 +21,25 @@ export function withIds(drafts: FindingDraft[]): (FindingDraft & { id: string })
     if (seen.has(id)) continue;
     seen.add(id);
     out.push({ ...d, id });
+  }
+  return out;
+}
+
+/** One list column's coverage as findings.json writes it (contract, Round 2: Coverage). */
+export interface CoverageEntry {
+  columnId: string;
+  listed: number | null;
+  reached: number;
+  listPages: number;
+  how: string;
+}
+
+/** findings.json `coverage`: one entry per list column the walk reached (page and section columns have none). */
+export function coverageEntries(columns: ColumnWalk[]): CoverageEntry[] {
+  const out: CoverageEntry[] = [];
+  for (const w of columns) {
+    if (!w.coverage || w.error) continue;
+    out.push({ columnId: w.column.id, listed: w.coverage.listed, reached: w.coverage.reached ?? w.items.length, listPages: w.listPages.length, how: w.coverage.how });
   }
   return out;
 }

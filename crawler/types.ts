@@ -145,13 +145,12 @@ export interface ColumnWalk {
   coverage?: ColumnCoverage;
 }
 
-/**
- * What the site says a list column holds and how the walk paged through it. `reached` is derived (distinct items
- * fetched), so it is not kept here.
- */
+/** What the site says a list column holds, how many of its items the walk reached, and how it paged through it. */
 export interface ColumnCoverage {
   /** Items the site itself states (共60条, totalRecord, `<totalrecord>`, an API's total; pages × page size when only pages are stated); null when it states none. */
   listed: number | null;
+  /** Distinct items of the column the walk fetched (or link-checked: attachments, other hosts); default: its list entries. */
+  reached?: number;
   /** Pages of the list the site states (共4页), when it states them. */
   statedPages?: number;
   /** The pagination strategy that brought the items: "single-page", "links", "trs-createPageHTML", "hanweb-dataproxy", "json-api", "js-pager" … */

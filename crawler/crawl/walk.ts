@@ -108,6 +108,8 @@ interface ColumnState {
   /** What the column's first list page states it holds, and how many items that page showed. */
   stated?: StatedCount;
   firstPageItems: number;
+  /** List entries the walk found but did not fetch (the column's page budget was spent). */
+  itemsNotFetched: number;
   /** For section scans: the folder every page must lie under. */
   folder?: string;
   listOrder: Map<string, number>;
@@ -209,7 +211,8 @@ export class ColumnWalker {
       s.walk.items = [...s.itemUrls.values()];
       if (s.walk.column.type !== "page" && s.walk.column.type !== "other" && !s.walk.error && !s.walk.coverage) {
         const pageSize = s.stated?.perPage ?? s.firstPageItems;
-        s.walk.coverage = { listed: statedListed(s.stated, pageSize, s.walk.items.length), ...s.paging.outcome() };
+        const reached = s.walk.items.length - s.itemsNotFetched;
+        s.walk.coverage = { listed: statedListed(s.stated, pageSize, s.walk.items.length), reached, ...s.paging.outcome() };
         if (s.stated?.pages !== undefined) s.walk.coverage.statedPages = s.stated.pages;
       }
     }
@@ -226,6 +229,7 @@ export class ColumnWalker {
       guard: new TrapGuard(this.o.trapVariants ?? 20),
       paging: new ColumnPaging(this.o.pagingMemory?.get(column.id)),
       firstPageItems: 0,
+      itemsNotFetched: 0,
       folder: column.type === "other" ? folderOf(url) : undefined,
       listOrder: new Map(),
     };
@@ -422,7 +426,10 @@ export class ColumnWalker {
         if (!u || s.itemUrls.has(u)) continue;
         s.itemUrls.set(u, { ...item, url: u });
         added++;
-        if (this.isSiteUrl(u) && looksLikePage(u) && !isAttachmentLink(record, u)) this.plan(s, u, "item", job.url, same);
+        if (this.isSiteUrl(u) && looksLikePage(u) && !isAttachmentLink(record, u)) {
+          this.plan(s, u, "item", job.url, same);
+          if (!s.planned.has(u)) s.itemsNotFetched++; // over maxPagesPerColumn
+        }
       }
       const offers = pagingOffersOf(record);
       if (!same) for (const o of offers) for (const r of o.requests) if (!r.method) this.changedLinksTo(r.url);

@@ -10,6 +10,7 @@ import { staleGuide } from "./stale-guide.js";
 import { staleColumn } from "./stale-column.js";
 import { emptyColumn } from "./empty-column.js";
 import { missingInterpretation } from "./missing-interpretation.js";
+import { coverage } from "./coverage.js";
 
 export const DETECTORS: Detector[] = [
   brokenLinks,
@@ -20,6 +21,7 @@ export const DETECTORS: Detector[] = [
   staleColumn,
   emptyColumn,
   missingInterpretation,
+  coverage,
 ];
 
 /** Run every detector not disabled for the column a finding belongs to. */
