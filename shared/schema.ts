@@ -15,6 +15,12 @@ export const COLUMN_TYPES = [
   "budget",
   "page",
   "other",
+  /** 征求意见: drafts put out for comment (missing-feedback). */
+  "consultation",
+  /** 标准目录: one page whose table or list rows are the 公开事项, each linking to its content (catalogue-gap). */
+  "catalogue",
+  /** 重大行政决策: must hold this year's 重大行政决策事项目录 by 31 March (missed-deadline). */
+  "decisions",
 ] as const;
 export type ColumnType = (typeof COLUMN_TYPES)[number];
 
@@ -32,6 +38,29 @@ export const DEFAULT_UPDATE_WITHIN_DAYS: Record<ColumnType, number | undefined> 
   guide: undefined,
   page: undefined,
   other: undefined,
+  consultation: undefined,
+  catalogue: undefined,
+  decisions: 365,
+};
+
+/**
+ * A yearly item a column must hold from a date on: once `due` (MM-DD) has passed, the column lists an item whose title
+ * holds the year (this year, or last year for `previous`) and `title`.
+ */
+export const YearlySchema = z.strictObject({
+  due: z
+    .string()
+    .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, "截止日期应为 MM-DD，如 03-31 due must be MM-DD, e.g. 03-31")
+    .refine((d) => !Number.isNaN(Date.parse(`2024-${d}T00:00:00Z`)) && new Date(`2024-${d}T00:00:00Z`).getUTCDate() === +d.slice(3), "不存在的日期 no such date"),
+  title: z.string().trim().min(2),
+  year: z.enum(["current", "previous"]).optional(),
+});
+export type Yearly = z.infer<typeof YearlySchema>;
+
+/** Yearly items columns hold by default (contract, Round 2): 重大行政决策事项目录 by 31 March, last year's 年报 by 31 January. */
+export const DEFAULT_YEARLY: Partial<Record<ColumnType, Required<Yearly>>> = {
+  decisions: { due: "03-31", title: "重大行政决策事项目录", year: "current" },
+  report: { due: "01-31", title: "政府信息公开工作年度报告", year: "previous" },
 };
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "Invalid URL" });
@@ -52,6 +81,8 @@ export const ColumnSchema = z.strictObject({
   updateWithinDays: z.number().int().positive().optional(),
   guideMaxAgeDays: z.number().int().positive().optional(),
   javascript: z.boolean().optional(),
+  /** A yearly item this column must hold by a date (missed-deadline); `decisions` and `report` columns have a default. */
+  yearly: YearlySchema.optional(),
   /** Per-column detector switches and thresholds (every default is documented in the README). */
   detectors: z
     .strictObject({
@@ -63,6 +94,12 @@ export const ColumnSchema = z.strictObject({
       interpretationGraceWorkdays: z.number().int().min(0).optional(),
       /** Report columns: true = must hold last year's 年报 after 31 January; false = never check; default: when it is a 年报 column. */
       annualReport: z.boolean().optional(),
+      /** Consultation columns: ids of the columns where final documents are published (default: every policy column). */
+      finalColumns: z.array(z.string()).optional(),
+      /** Consultation columns: working days after the final document within which the feedback is due (default 10). */
+      feedbackWithinWorkdays: z.number().int().min(0).optional(),
+      /** Working days from 成文日期 to 发布日期 before a document counts as published late (default 20, 条例 art. 26). */
+      publishWithinWorkdays: z.number().int().min(0).optional(),
     })
     .optional(),
 });
@@ -197,6 +234,10 @@ export const FINDING_KINDS = [
   "stale-column",
   "empty-column",
   "missing-interpretation",
+  "late-publication",
+  "missed-deadline",
+  "missing-feedback",
+  "catalogue-gap",
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
@@ -206,9 +247,13 @@ export const FINDING_REASONS = {
   "wrong-link": ["title-mismatch", "redirect-to-home", "private-address", "insecure"],
   misfiled: ["breadcrumb-mismatch", "metadata-mismatch", "content-mismatch"],
   "stale-guide": ["outdated", "repealed-law", "missing-elements"],
-  "stale-column": ["not-updated", "annual-report-missing"],
+  "stale-column": ["not-updated"],
   "empty-column": ["empty"],
-  "missing-interpretation": ["no-interpretation"],
+  "missing-interpretation": ["no-interpretation", "not-linked-back"],
+  "late-publication": ["published-late"],
+  "missed-deadline": ["yearly-item-missing"],
+  "missing-feedback": ["consultation-feedback-missing"],
+  "catalogue-gap": ["no-link", "links-empty", "links-broken"],
 } as const satisfies Record<FindingKind, readonly string[]>;
 
 export const SEVERITIES = ["high", "medium", "low"] as const;

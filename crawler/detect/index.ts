@@ -10,6 +10,8 @@ import { staleGuide } from "./stale-guide.js";
 import { staleColumn } from "./stale-column.js";
 import { emptyColumn } from "./empty-column.js";
 import { missingInterpretation } from "./missing-interpretation.js";
+import { latePublication } from "./late-publication.js";
+import { missedDeadline } from "./missed-deadline.js";
 import { coverage } from "./coverage.js";
 
 export const DETECTORS: Detector[] = [
@@ -21,6 +23,8 @@ export const DETECTORS: Detector[] = [
   staleColumn,
   emptyColumn,
   missingInterpretation,
+  latePublication,
+  missedDeadline,
   coverage,
 ];
 

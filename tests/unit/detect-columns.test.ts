@@ -2,8 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { emptyColumn } from "../../crawler/detect/empty-column.js";
 import { staleColumn } from "../../crawler/detect/stale-column.js";
-import { withIds } from "../../crawler/findings.js";
-import { abs, col, crawl, ctxFor, link, type ItemInput } from "./helpers/records.js";
+import { abs, col, crawl, ctxFor, link } from "./helpers/records.js";
 
 const NOW = "2025-06-15T02:00:00Z"; // 10:00 in Shanghai
 
@@ -124,71 +123,6 @@ describe("stale-column / not-updated", () => {
       ],
     });
     expect(staleColumn.detect(data, ctxFor(data, NOW))).toEqual([]);
-  });
-});
-
-describe("stale-column / annual-report-missing (31 January)", () => {
-  const reportColumn = (items: ItemInput[]) =>
-    crawl({ walks: [{ column: col("gknb", "政府信息公开年报", "report"), items }] });
-  const older = [
-    { path: "/nb/2024.html", title: "上海市嘉定区市场监督管理局2023年政府信息公开工作年度报告", date: "2024-01-20" },
-    { path: "/nb/2023.html", title: "2022年度政府信息公开工作年报", date: "2023-01-18" },
-  ];
-
-  it("is quiet on 31 January without last year's report, and reports it on 1 February", () => {
-    const data = reportColumn(older);
-    const jan31 = staleColumn.detect(data, ctxFor(data, "2025-01-31T15:00:00Z")); // 23:00 on the 31st in Shanghai
-    expect(jan31.filter((f) => f.reason === "annual-report-missing")).toEqual([]);
-    const feb1 = staleColumn.detect(data, ctxFor(data, "2025-01-31T16:30:00Z")); // 00:30 on 1 February in Shanghai
-    const [f] = feb1.filter((x) => x.reason === "annual-report-missing");
-    expect(f).toMatchObject({
-      kind: "stale-column",
-      columnId: "gknb",
-      severity: "high",
-      evidence: { expectedYear: 2024, deadline: "2025-01-31", reportYearsListed: ["2022", "2023"] },
-    });
-    expect(f.message).toContain("2024年度");
-    expect(f.message).toContain("1月31日");
-  });
-
-  it("is quiet once last year's report is listed, in any of its usual title forms", () => {
-    for (const title of ["2024年政府信息公开工作年度报告", "嘉定区市场监管局2024年度政府信息公开年报", "二〇二四年政府信息公开工作年度报告", "政府信息公开工作年度报告（2024年）"]) {
-      const data = reportColumn([{ path: "/nb/new.html", title, date: "2025-01-25" }, ...older]);
-      expect(staleColumn.detect(data, ctxFor(data, NOW)).filter((f) => f.reason === "annual-report-missing"), title).toEqual([]);
-    }
-  });
-
-  it("finds the report by its page title when the list cuts the title short", () => {
-    const data = reportColumn([
-      { path: "/nb/new.html", title: "上海市嘉定区市场监督管理局…", date: "2025-01-25", record: { heading: "上海市嘉定区市场监督管理局2024年政府信息公开工作年度报告" } },
-      ...older,
-    ]);
-    expect(staleColumn.detect(data, ctxFor(data, NOW))).toEqual([]);
-  });
-
-  it("before the deadline still wants the year before last", () => {
-    const data = reportColumn([{ path: "/nb/old.html", title: "2022年政府信息公开工作年度报告", date: "2023-01-10" }]);
-    const [f] = staleColumn.detect(data, ctxFor(data, "2025-01-10T02:00:00Z")).filter((x) => x.reason === "annual-report-missing");
-    expect(f.evidence.expectedYear).toBe(2023);
-  });
-
-  it("gives the missing report and the stale column different ids, and a new id for the next year's report", () => {
-    const data = reportColumn(older);
-    const found = withIds(staleColumn.detect(data, ctxFor(data, NOW)));
-    expect(found.map((f) => f.reason).sort()).toEqual(["annual-report-missing", "not-updated"]);
-    const nextYear = withIds(staleColumn.detect(data, ctxFor(data, "2026-06-15T02:00:00Z")));
-    const a = found.find((f) => f.reason === "annual-report-missing")!;
-    const b = nextYear.find((f) => f.reason === "annual-report-missing")!;
-    expect(a.id).not.toBe(b.id);
-    expect(found.find((f) => f.reason === "not-updated")!.id).toBe(nextYear.find((f) => f.reason === "not-updated")!.id);
-  });
-
-  it("does not ask a statistics report column for a 年报, unless the config says so", () => {
-    const items = [{ path: "/tj/1.html", title: "2025年5月市场主体统计数据", date: "2025-06-05" }];
-    const plain = crawl({ walks: [{ column: col("tjsj", "统计数据", "report"), items }] });
-    expect(staleColumn.detect(plain, ctxFor(plain, NOW))).toEqual([]);
-    const forced = crawl({ walks: [{ column: col("tjsj", "统计数据", "report", { detectors: { annualReport: true } }), items }] });
-    expect(staleColumn.detect(forced, ctxFor(forced, NOW)).map((f) => f.reason)).toEqual(["annual-report-missing"]);
   });
 });
 

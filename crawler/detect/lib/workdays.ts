@@ -46,3 +46,21 @@ export function addWorkdays(start: string, n: number): WorkdayResult {
   }
   return { date, approximate };
 }
+
+export interface WorkdayCount {
+  /** Working days after `from` up to and including `to` (0 when `to` is not after `from`). */
+  count: number;
+  /** True when some day counted lies in a year chinese-days has no holiday data for (plain Mon–Fri used). */
+  approximate: boolean;
+}
+
+/** Working days from `from` (not counted) to `to` (counted): made on a Friday, published the next Monday = 1. */
+export function workdaysBetween(from: string, to: string): WorkdayCount {
+  let count = 0;
+  let approximate = false;
+  for (let date = addDays(from, 1); date <= to; date = addDays(date, 1)) {
+    if (!holidayDataCovers(+date.slice(0, 4))) approximate = true;
+    if (isWorkday(date)) count++;
+  }
+  return { count, approximate };
+}
