@@ -131,6 +131,23 @@ function otherTable(rows: OtherRow[], model: ReportModel, t: Labels): string {
   return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
+/** 检查覆盖情况: what the crawl could not reach, for the office (no maintainer acts on it). */
+function coverageSection(model: ReportModel, t: Labels): string {
+  if (!model.lastRun) return "";
+  const rows = model.coverage;
+  const h = t.th;
+  const body = rows.length
+    ? `<table><thead><tr>${[h.index, h.column, h.kind, h.message, h.pageUrlPlain, h.foundAt].map((x, i) => `<th${i === 0 ? ' class="num"' : ""}>${escapeHtml(x)}</th>`).join("")}</tr></thead><tbody>\n${rows
+        .map(
+          (r, i) =>
+            `<tr><td class="num">${i + 1}</td><td class="nowrap">${escapeHtml(r.columnName)}</td><td class="nowrap">${escapeHtml(t.reasons[r.reason] ?? r.reason)}</td>` +
+            `<td>${escapeHtml(r.message)}</td><td class="url">${urlCell(r.pageUrl)}</td><td class="nowrap">${escapeHtml(dayText(r.firstSeen, model))}</td></tr>`,
+        )
+        .join("\n")}\n</tbody></table>`
+    : `<p>${escapeHtml(t.coverageAll)}</p>`;
+  return `<section class="coverage" id="coverage"><h2>${escapeHtml(t.sectionCoverage)}<span class="count">${rows.length}</span></h2>\n<p class="note">${escapeHtml(t.coverageNote)}</p>\n${body}</section>`;
+}
+
 /** A line chart of open link problems per week, one line per department; plain SVG, no script. */
 export function trendSvg(model: ReportModel, t: Labels): string {
   const W = 1000;
@@ -269,6 +286,7 @@ ${sumRows}
 <p class="note">${escapeHtml(t.certaintyNote)}</p>
 ${opts.chart === false ? "" : `<h2>${escapeHtml(t.trendTitle)}</h2>\n${trendSvg(model, t)}`}
 ${model.departments.map((d, i) => departmentSection(d, i, model, t, opts.maxRowsPerTable)).join("\n")}
+${coverageSection(model, t)}
 <footer>${escapeHtml(t.footer)}</footer>
 </div></body>
 </html>

@@ -98,6 +98,13 @@ export function renderMarkdown(model: ReportModel, t: Labels): string {
       );
     }
   }
+  if (model.lastRun) {
+    const h = t.th;
+    out.push(`## ${mdText(t.sectionCoverage)}（${model.coverage.length}）`, "", `_${mdText(t.coverageNote)}_`, "");
+    if (model.coverage.length)
+      out.push(table([h.index, h.column, h.kind, h.message, h.pageUrlPlain], model.coverage.map((r, i) => [i + 1, mdText(r.columnName), mdText(t.reasons[r.reason] ?? r.reason), mdText(r.message), mdText(r.pageUrl)])), "");
+    else out.push(mdText(t.coverageAll), "");
+  }
   out.push("---", "", `_${mdText(t.footer)}_`, "");
   return out.join("\n");
 }

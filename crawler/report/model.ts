@@ -41,6 +41,13 @@ export interface LinkRow extends RowBase {
   linkType: LinkType;
 }
 
+/**
+ * Kinds for the office running gongkai, not for a column's maintainer: `coverage` says what the crawl could not reach
+ * (an office checks the site's pagination or gongkai's settings). They get their own section ("检查覆盖情况"), never
+ * a department's list.
+ */
+export const OFFICE_KINDS = ["coverage"];
+
 /** Any other kind of finding (misfiled, stale guide, stale or empty column, missing interpretation). */
 export type OtherRow = RowBase;
 
@@ -88,6 +95,8 @@ export interface ReportModel {
   /** Ends of the weeks charted, oldest first (ISO). */
   weeks: string[];
   departments: DepartmentReport[];
+  /** Open findings for the office (OFFICE_KINDS): what the crawl could not reach. */
+  coverage: OtherRow[];
   totals: { newCount: number; stillOpen: number; open: number; fixed: number; other: number; acknowledged: number; falsePositives: number; oldestDays: number; oldestDept?: string };
 }
 
@@ -203,7 +212,15 @@ export function buildReport(input: ReportInput): ReportModel {
   const openedAt = new Map<string, string>();
   for (const e of input.events) if (e.event === "new" || e.event === "reopened") openedAt.set(e.findingId, e.at);
 
+  const coverage: OtherRow[] = [];
   for (const f of input.findings) {
+    if (OFFICE_KINDS.includes(f.kind)) {
+      if (f.state !== "open" && f.state !== "acknowledged") continue;
+      const daysOpen = days(f.firstSeen, now);
+      const row: OtherRow = { id: f.id, kind: f.kind, reason: f.reason, state: Date.parse(f.firstSeen) >= sinceMs ? "new" : "open", firstSeen: f.firstSeen, daysOpen, pageUrl: f.pageUrl, pageTitle: "", columnId: f.columnId, columnName: columnName(f), department: departmentOf(f), maintainerName: maintainerOf(f), message: f.message };
+      coverage.push(row);
+      continue;
+    }
     const d = dept(departmentOf(f));
     const colName = columnName(f);
     const cc = columnCounts(d, f.columnId, colName, maintainerOf(f));
@@ -330,6 +347,7 @@ export function buildReport(input: ReportInput): ReportModel {
     runsInPeriod: input.runs.filter((r) => Date.parse(r.startedAt) >= sinceMs).length,
     weeks,
     departments,
+    coverage,
     totals,
   };
 }
@@ -356,6 +374,8 @@ export function forDepartment(model: ReportModel, department: string): ReportMod
   return {
     ...model,
     departments,
+    // The office's own section: not in a department's mail.
+    coverage: [],
     totals: {
       newCount: d?.newRows.length ?? 0,
       stillOpen: d?.stillOpenRows.length ?? 0,
