@@ -70,3 +70,17 @@ export const coverage: Detector = {
     return out;
   },
 };
+
+/**
+ * The crawl summary's line for a list column, Chinese first: `政策文件 60/60（大汉 dataproxy）`, with the strategy
+ * remembered from the last crawl and any abandoned on the way. Undefined for columns without coverage.
+ */
+export function coverageLine(walk: ColumnWalk): string | undefined {
+  const c = walk.coverage;
+  if (!c || walk.error) return undefined;
+  const reached = reachedOf(walk);
+  const notes = [strategyName(c.how)];
+  if (c.remembered) notes.push("沿用上次的翻页方式 remembered");
+  if (c.abandoned?.length) notes.push(`已放弃 abandoned ${c.abandoned.map((a) => strategyName(a)).join("、")}`);
+  return `${walk.column.name} ${reached}/${c.listed ?? "未声明 not stated"}（${notes.join("，")}）`;
+}
