@@ -7,6 +7,8 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   report: () => import("./commands/report.js"),
   serve: () => import("./commands/serve.js"),
   schedule: () => import("./commands/schedule.js"),
+  enqueue: () => import("./commands/enqueue.js"),
+  worker: () => import("./commands/worker.js"),
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -14,6 +16,8 @@ const SUMMARIES: Record<string, string> = {
   report: "按科室生成断链周报 / the broken-link report per department",
   serve: "为浏览器扩展提供问题数据的服务 / the findings server for the browser extension",
   schedule: "常驻进程：夜间抓取、每周报告 / nightly crawl and weekly report",
+  enqueue: "把网站的抓取任务放入队列（PostgreSQL）/ queue crawls of sites for the workers",
+  worker: "从队列取抓取任务并执行 / run queued crawls (many machines)",
 };
 
 export function usage(): string {
