@@ -3,7 +3,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { lookup } from "node:dns/promises";
 import path from "node:path";
-import type { Config, FindingDraft, FindingsFile } from "../shared/schema.js";
+import { privacyScanned, type Config, type FindingDraft, type FindingsFile } from "../shared/schema.js";
 import { classifyHost, hostKey, isNonPublicHost, normalizeUrl, parseHttpUrl } from "../shared/url.js";
 import type { CrawlData, CrawlStats, LinkCheck } from "./types.js";
 import { openStore, type PageCacheEntry, type StoredFinding } from "./store/index.js";
@@ -16,7 +16,7 @@ import { Fetcher } from "./crawl/fetcher.js";
 import { ColumnWalker } from "./crawl/walk.js";
 import { Progress } from "./crawl/progress.js";
 import { trimHeapWhileCrawling } from "./crawl/heap.js";
-import { ParsePool } from "./crawl/parse-pool.js";
+import { ParsePool, type AttachmentMeta } from "./crawl/parse-pool.js";
 import { setMaxListeners } from "node:events";
 import { LinkChecker, looksLikePage } from "./check/checker.js";
 import { ProbeCache, type PageTextExtractor } from "./check/probe.js";
@@ -150,6 +150,10 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
       recheckAfterMs: config.crawl.recheckAfterHours * 3600e3,
       now: clock,
       onChecked: () => progress.checked(),
+      // Attachments are downloaded and scanned (on the parse thread) only when some column scans for personal data.
+      ...(config.columns.some(privacyScanned)
+        ? { attachments: { maxBytes: config.crawl.maxAttachmentBytes, scan: (body: Buffer, meta: AttachmentMeta) => pagePool.scanAttachment(body, meta) } }
+        : {}),
     });
     const unsavedCache: PageCacheEntry[] = [];
     const pagePool = new ParsePool(extractPageFromBuffer);
@@ -247,6 +251,10 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
       unchangedPages: walk.unchanged,
       trustedPages: walk.trusted,
       headFallbacks: checker.stats.headFallbacks,
+      attachmentsScanned: checker.stats.attachmentsScanned,
+      attachmentsUnchanged: checker.stats.attachmentsUnchanged,
+      attachmentsTooLarge: checker.stats.attachmentsTooLarge,
+      attachmentBytes: checker.stats.attachmentBytes,
       boundHits: walk.columns.filter((c) => c.boundHit).length,
       maxInFlight: Math.max(0, ...[...siteHosts].map((h) => fetcher.limiter.maxInFlight(h))),
       elapsedMs: Date.now() - t0,
@@ -350,6 +358,11 @@ function summarize(
       `重试 retries ${s.retries} · robots 跳过 ${s.robotsSkipped} · 抓取 crawl ${(s.elapsedMs / 1000).toFixed(1)} s` +
       ` + 判断 detect ${((s.detectMs ?? 0) / 1000).toFixed(1)} s + 保存 store ${((s.storeMs ?? 0) / 1000).toFixed(1)} s`,
   );
+  if (s.attachmentsScanned || s.attachmentsUnchanged || s.attachmentsTooLarge)
+    log(
+      `[附件 attachments] 已扫描个人信息 scanned ${s.attachmentsScanned}（${((s.attachmentBytes ?? 0) / 1048576).toFixed(1)} MB）` +
+        ` · 未变化 unchanged ${s.attachmentsUnchanged} · 超过大小上限未扫描 too large, skipped ${s.attachmentsTooLarge}`,
+    );
   log(`[问题 findings] 共 total ${findings.length}${[...byKind].map(([k, n]) => ` · ${k} ${n}`).join("")}`);
   try {
     const i = interpretationStats(data, ctx);

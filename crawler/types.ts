@@ -202,6 +202,24 @@ export interface LinkCheck {
   checkedAt: string;
   /** Milliseconds, first request to final answer. */
   elapsedMs?: number;
+  /** An attachment downloaded to be scanned for personal numbers: what the scan found (masked only). */
+  scan?: AttachmentScan;
+  /** Validators of a scanned attachment, to ask for it conditionally on the next crawl. */
+  etag?: string;
+  lastModified?: string;
+}
+
+/**
+ * What scanning one attachment for personal numbers found: counts and masked samples, never its text (the text is
+ * read on the parse thread and dropped there, see extract/attachment-scan.ts).
+ */
+export interface AttachmentScan {
+  format?: "pdf" | "docx" | "xlsx" | "doc" | "xls";
+  numbers: { kind: "id-number" | "mobile-number" | "bank-card"; count: number; samples: string[] }[];
+  /** Not read: larger than crawl.maxAttachmentBytes, a format no reader knows, or a damaged/encrypted file. */
+  skipped?: "too-large" | "unsupported" | "unreadable";
+  /** Bytes of the file (from Content-Length when it was too large to download). */
+  bytes?: number;
 }
 
 /** Everything one crawl found: the input to every detector. */

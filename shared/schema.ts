@@ -100,6 +100,8 @@ export const ColumnSchema = z.strictObject({
       feedbackWithinWorkdays: z.number().int().min(0).optional(),
       /** Working days from 成文日期 to 发布日期 before a document counts as published late (default 20, 条例 art. 26). */
       publishWithinWorkdays: z.number().int().min(0).optional(),
+      /** Scan pages and attachments for personal numbers (privacy-leak). Default: on for enforcement, notice, personnel and other columns. */
+      privacyScan: z.boolean().optional(),
     })
     .optional(),
 });
@@ -113,6 +115,25 @@ export const LawSchema = z.strictObject({
   aliases: z.array(z.string()).optional(),
 });
 export type Law = z.infer<typeof LawSchema>;
+
+/** An agency that no longer exists, and who does its work now. */
+export const AgencySchema = z.strictObject({
+  /** The name as guides write it: 嘉定区工商行政管理局, 区工商局 … (matched as written). */
+  name: z.string().trim().min(2),
+  successor: z.string().trim().min(2),
+  /** When it was abolished (shown in the evidence). */
+  abolished: z.string().optional(),
+});
+export type Agency = z.infer<typeof AgencySchema>;
+
+/** Column types scanned for personal numbers unless `detectors.privacyScan` says otherwise. */
+export const PRIVACY_SCAN_TYPES: readonly ColumnType[] = ["enforcement", "notice", "personnel", "other"];
+
+/** Is this column scanned for personal numbers (privacy-leak)? */
+export function privacyScanned(c: { type: ColumnType; detectors?: { privacyScan?: boolean; disabled?: string[] } }): boolean {
+  if (c.detectors?.disabled?.includes("privacy-leak")) return false;
+  return c.detectors?.privacyScan ?? PRIVACY_SCAN_TYPES.includes(c.type);
+}
 
 export const CrawlSettingsSchema = z.strictObject({
   concurrency: z.number().int().min(1).max(64).default(4),
@@ -128,6 +149,8 @@ export const CrawlSettingsSchema = z.strictObject({
   contact: z.string().optional(),
   /** Links not re-checked on a re-crawl when checked OK more recently than this (hours); 0 = always check. */
   recheckAfterHours: z.number().min(0).default(20),
+  /** Attachments scanned for personal data are downloaded up to this size; larger ones are skipped and counted. */
+  maxAttachmentBytes: z.number().int().min(1024).default(20 * 1024 * 1024),
 });
 export type CrawlSettings = z.infer<typeof CrawlSettingsSchema>;
 
@@ -179,6 +202,8 @@ export const ConfigSchema = z
     crawl: CrawlSettingsSchema.default(CrawlSettingsSchema.parse({})),
     columns: z.array(ColumnSchema).min(1, "at least one column is needed"),
     laws: z.array(LawSchema).default([]),
+    /** Abolished agencies beyond the built-in list (crawler/detect/agencies.ts), for stale-guide / defunct-agency. */
+    agencies: z.array(AgencySchema).default([]),
     schedule: ScheduleSchema.default(ScheduleSchema.parse({})),
     mail: MailSchema.optional(),
     language: z.enum(["zh", "en"]).default("zh"),
@@ -238,6 +263,7 @@ export const FINDING_KINDS = [
   "missed-deadline",
   "missing-feedback",
   "catalogue-gap",
+  "privacy-leak",
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
@@ -246,7 +272,7 @@ export const FINDING_REASONS = {
   "broken-link": ["http-404", "http-4xx", "http-5xx", "timeout", "dns", "connection", "soft-404", "redirect-to-error", "redirect-loop", "too-many-redirects", "empty-file", "missing-anchor", "invalid-url"],
   "wrong-link": ["title-mismatch", "redirect-to-home", "private-address", "insecure"],
   misfiled: ["breadcrumb-mismatch", "metadata-mismatch", "content-mismatch"],
-  "stale-guide": ["outdated", "repealed-law", "missing-elements"],
+  "stale-guide": ["outdated", "repealed-law", "missing-elements", "defunct-agency"],
   "stale-column": ["not-updated"],
   "empty-column": ["empty"],
   "missing-interpretation": ["no-interpretation", "not-linked-back"],
@@ -254,6 +280,7 @@ export const FINDING_REASONS = {
   "missed-deadline": ["yearly-item-missing"],
   "missing-feedback": ["consultation-feedback-missing"],
   "catalogue-gap": ["no-link", "links-empty", "links-broken"],
+  "privacy-leak": ["id-number", "mobile-number", "bank-card"],
 } as const satisfies Record<FindingKind, readonly string[]>;
 
 export const SEVERITIES = ["high", "medium", "low"] as const;

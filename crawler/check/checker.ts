@@ -5,10 +5,16 @@
 //   same-site pages so their title, anchors and soft-404 look are known.
 // - On a re-crawl, a link checked OK recently is not fetched again unless a page holds it newly; broken ones
 //   always are.
+// - When some column scans attachments for personal data, a same-site attachment of a readable format (PDF, DOC,
+//   DOCX, XLS, XLSX) is checked with a GET that keeps the body (up to crawl.maxAttachmentBytes): the link check and
+//   the download are one request. The body goes to the parse thread to be scanned and is dropped; the check keeps
+//   the masked result and the validators, and the next crawl asks conditionally: a 304 reuses the stored result.
 // Work is kept as per-host FIFOs of URL strings with at most `concurrency` workers per host, so memory stays
 // proportional to the number of unique URLs, not to pending promises.
-import type { LinkCheck, LinkTag } from "../types.js";
+import type { AttachmentScan, LinkCheck, LinkTag } from "../types.js";
+import { attachmentFormatOfUrl } from "../extract/attachment.js";
 import { hostKey } from "../../shared/url.js";
+import type { IncomingHttpHeaders } from "node:http";
 import type { Fetcher, FetchOutcome } from "../crawl/fetcher.js";
 import { PRIORITY } from "../crawl/limiter.js";
 import { parseRetryAfter } from "../crawl/retry.js";
@@ -52,6 +58,15 @@ export interface CheckerOptions {
   /** Most checks running at once over all hosts (each host also has its own limit). */
   maxActive?: number;
   onChecked?: (check: LinkCheck) => void;
+  /** Download same-site attachments and scan them (set when some column scans for personal data). */
+  attachments?: AttachmentDownloads;
+}
+
+export interface AttachmentDownloads {
+  /** Larger files are not downloaded (crawl.maxAttachmentBytes); their check says `scan.skipped: "too-large"`. */
+  maxBytes: number;
+  /** Scans a downloaded file on the parse thread: only masked counts come back. */
+  scan: (body: Buffer, meta: { url: string; contentType?: string }) => Promise<AttachmentScan>;
 }
 
 const enum State {
@@ -87,7 +102,7 @@ export function looksLikePage(url: string): boolean {
 
 export class LinkChecker {
   readonly checks = new Map<string, LinkCheck>();
-  readonly stats = { checked: 0, reused: 0, skipped: 0, headFallbacks: 0 };
+  readonly stats = { checked: 0, reused: 0, skipped: 0, headFallbacks: 0, attachmentsScanned: 0, attachmentsUnchanged: 0, attachmentsTooLarge: 0, attachmentBytes: 0 };
   private entries = new Map<string, Entry>();
   private queues = new Map<string, string[]>();
   private workers = new Map<string, number>();
@@ -135,7 +150,7 @@ export class LinkChecker {
     if (this.o.fetcher.isPrivateTarget(url)) {
       return this.finish(url, entry, { url, outcome: "wrong", reason: "private-address", redirects: [], method: "none", attempts: 0, checkedAt: this.o.now().toISOString() });
     }
-    if (this.reusable(url)) {
+    if (this.reusable(url) && !this.unscanned(url, entry)) {
       entry.state = State.MaybeSkip;
       if (this.walkDone) this.settleMaybeSkip(url, entry);
       return;
@@ -216,6 +231,11 @@ export class LinkChecker {
     if (!prev || prev.outcome !== "ok" || prev.method === "none") return false;
     const age = this.o.now().getTime() - Date.parse(prev.checkedAt);
     return age >= 0 && age < this.o.recheckAfterMs;
+  }
+
+  /** An attachment to scan whose last check did not scan it (scanning was off, or it was checked with HEAD). */
+  private unscanned(url: string, e: Entry): boolean {
+    return !!this.o.attachments && e.attachment && e.sameSite && !!attachmentFormatOfUrl(url) && !this.o.previous?.get(url)?.scan;
   }
 
   private settleMaybeSkip(url: string, e: Entry): void {
@@ -315,6 +335,7 @@ export class LinkChecker {
   private async checkOne(url: string, e: Entry): Promise<LinkCheck> {
     const f = this.o.fetcher;
     if (e.sameSite && !e.headFirst && this.o.sitePage) return this.o.sitePage(url, { timeoutRetries: this.timedOutBefore(url) ? 0 : 1 });
+    if (this.o.attachments && e.attachment && e.sameSite && attachmentFormatOfUrl(url)) return this.download(url, e, this.o.attachments);
     if (e.headFirst && !e.wantsGet) {
       const head = await f.fetch(url, { method: "HEAD", priority: PRIORITY.check, retries: 0, timeoutRetries: 0 });
       const fallback = this.needsGet(head, e);
@@ -357,13 +378,62 @@ export class LinkChecker {
     return false;
   }
 
+  /**
+   * Check an attachment and download it in one GET (conditional when the last crawl scanned it): a 304 reuses the
+   * last scan; a new body is scanned on the parse thread; a file over the cap is not read (its first byte only).
+   */
+  private async download(url: string, e: Entry, a: AttachmentDownloads): Promise<LinkCheck> {
+    const prev = this.o.previous?.get(url);
+    const reusable = prev?.outcome === "ok" && prev.scan && (prev.etag || prev.lastModified) ? prev : undefined;
+    const conditional = reusable ? { etag: reusable.etag, lastModified: reusable.lastModified } : undefined;
+    let declared: number | undefined;
+    const bodyLimit = (status: number, headers: IncomingHttpHeaders) => {
+      if (status < 200 || status >= 300) return 0;
+      if (isHtmlContentType(headerValue(headers, "content-type"))) return this.maxGetBytes;
+      declared = contentLengthOf(headers);
+      return declared !== undefined && declared > a.maxBytes ? 0 : a.maxBytes;
+    };
+    const { check, out } = await this.getWith(url, e, 0, false, bodyLimit, conditional);
+    if (reusable && out.status === 304) {
+      this.stats.attachmentsUnchanged++;
+      return { ...reusable, checkedAt: check.checkedAt, attempts: check.attempts, elapsedMs: check.elapsedMs, method: "GET" };
+    }
+    if (check.outcome !== "ok" || isHtmlContentType(check.contentType) || !out.body) return check;
+    const etag = headerValue(out.headers, "etag");
+    const lastModified = headerValue(out.headers, "last-modified");
+    if (etag) check.etag = etag;
+    if (lastModified) check.lastModified = lastModified;
+    if (out.truncated) {
+      this.stats.attachmentsTooLarge++;
+      check.scan = { numbers: [], skipped: "too-large", ...(declared !== undefined ? { bytes: declared } : {}) };
+      return check;
+    }
+    this.stats.attachmentsScanned++;
+    this.stats.attachmentBytes += out.body.length;
+    check.scan = await a.scan(out.body, { url: out.finalUrl, contentType: check.contentType });
+    return check;
+  }
+
   private async get(url: string, e: Entry, priorAttempts: number, timedOut = false): Promise<LinkCheck> {
     const max = this.maxGetBytes;
+    const bodyLimit = (status: number, headers: IncomingHttpHeaders) => (status >= 200 && status < 300 && isHtmlContentType(headerValue(headers, "content-type")) ? max : 0);
+    return (await this.getWith(url, e, priorAttempts, timedOut, bodyLimit)).check;
+  }
+
+  private async getWith(
+    url: string,
+    e: Entry,
+    priorAttempts: number,
+    timedOut: boolean,
+    bodyLimit: (status: number, headers: IncomingHttpHeaders) => number,
+    conditional?: { etag?: string; lastModified?: string },
+  ): Promise<{ check: LinkCheck; out: FetchOutcome }> {
     const out = await this.o.fetcher.fetch(url, {
       method: "GET",
       priority: PRIORITY.check,
       timeoutRetries: timedOut || this.timedOutBefore(url) ? 0 : 1,
-      bodyLimit: (status, headers) => (status >= 200 && status < 300 && isHtmlContentType(headerValue(headers, "content-type")) ? max : 0),
+      bodyLimit,
+      ...(conditional ? { conditional } : {}),
     });
     let page: PageFacts | undefined;
     const ct = headerValue(out.headers, "content-type");
@@ -374,6 +444,7 @@ export class LinkChecker {
     const judged = out.status !== undefined && out.status >= 200 && out.status < 300 && (isHtml || out.hops.length > 1);
     const probe = judged ? await this.o.probes.forUrl(out.finalUrl) : null;
     const emptyBody = out.status !== undefined && out.status >= 200 && out.status < 300 && (out.body?.length ?? 0) === 0 && !out.truncated;
-    return classify({ outcome: out, page, probe, attachment: e.attachment && !isHtml, emptyBody, checkedAt: this.o.now().toISOString(), priorAttempts });
+    const check = classify({ outcome: out, page, probe, attachment: e.attachment && !isHtml, emptyBody, checkedAt: this.o.now().toISOString(), priorAttempts });
+    return { check, out };
   }
 }

@@ -4,7 +4,8 @@
 // keeps a whole document alive). If the worker cannot start or dies, pages are parsed on the main thread instead:
 // slower, never wrong.
 import { Worker } from "node:worker_threads";
-import type { PageRecord } from "../types.js";
+import type { AttachmentScan, PageRecord } from "../types.js";
+import { scanAttachment } from "../extract/attachment-scan.js";
 
 export type PageMeta = { url: string; finalUrl: string; status: number; contentType?: string };
 export type SyncExtractor = (body: Buffer, meta: PageMeta) => PageRecord;
@@ -22,9 +23,19 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
+interface PendingScan {
+  body: Buffer;
+  meta: AttachmentMeta;
+  resolve: (r: AttachmentScan) => void;
+}
+
+export type AttachmentMeta = { url: string; contentType?: string };
+
 export class ParsePool {
   private worker?: Worker;
   private pending = new Map<number, Pending>();
+  /** Attachments being scanned on the worker (their text is read and dropped there; only masked counts return). */
+  private scans = new Map<number, PendingScan>();
   private seq = 0;
   private failed = false;
   /** The worker has loaded its modules; until then pages are parsed here (a cold worker takes about a second). */
@@ -49,6 +60,18 @@ export class ParsePool {
     return new Promise<Parsed>((resolve, reject) => {
       this.pending.set(id, { body, meta, resolve, reject });
       worker.postMessage({ id, body: copy, meta }, [copy]);
+    });
+  }
+
+  /** Scan an attachment for personal numbers on the worker (on this thread when there is none). */
+  scanAttachment(body: Buffer, meta: AttachmentMeta): Promise<AttachmentScan> {
+    const worker = this.failed ? undefined : this.start();
+    if (!worker || !this.ready) return scanAttachment(body, meta);
+    const id = ++this.seq;
+    const copy = body.buffer.slice(body.byteOffset, body.byteOffset + body.length) as ArrayBuffer;
+    return new Promise<AttachmentScan>((resolve) => {
+      this.scans.set(id, { body, meta, resolve });
+      worker.postMessage({ id, body: copy, meta, attachment: true }, [copy]);
     });
   }
 
@@ -84,10 +107,16 @@ export class ParsePool {
     try {
       const w = new Worker(new URL("./parse-worker-boot.mjs", import.meta.url));
       w.unref();
-      w.on("message", (m: { id: number; record?: PageRecord; error?: string; ready?: boolean }) => {
+      w.on("message", (m: { id: number; record?: PageRecord; scan?: AttachmentScan; error?: string; ready?: boolean }) => {
         if (m.ready) {
           this.ready = true;
           this.settleReady(true);
+          return;
+        }
+        const s = this.scans.get(m.id);
+        if (s) {
+          this.scans.delete(m.id);
+          s.resolve(m.scan ?? { numbers: [], skipped: "unreadable", bytes: s.body.length });
           return;
         }
         const p = this.pending.get(m.id);
@@ -127,5 +156,8 @@ export class ParsePool {
     const all = [...this.pending.values()];
     this.pending.clear();
     for (const p of all) this.settleWithFallback(p);
+    const scans = [...this.scans.values()];
+    this.scans.clear();
+    for (const s of scans) void scanAttachment(s.body, s.meta).then(s.resolve);
   }
 }

@@ -3,6 +3,7 @@
 // loop is busy delays the next request). See parse-pool.ts.
 import { parentPort } from "node:worker_threads";
 import { extractPageFromBuffer } from "../extract/index.js";
+import { scanAttachment } from "../extract/attachment-scan.js";
 import { trimHeapWhileCrawling } from "./heap.js";
 
 // This thread's heap is almost all garbage (each page's DOM): keep it from growing far beyond what it holds.
@@ -14,7 +15,19 @@ interface ParseJob {
   meta: { url: string; finalUrl: string; status: number; contentType?: string };
 }
 
-parentPort?.on("message", (job: ParseJob) => {
+/** An attachment to scan: its text is read and searched here, and only the masked counts go back. */
+interface ScanJob {
+  id: number;
+  body: ArrayBuffer;
+  meta: { url: string; contentType?: string };
+  attachment: true;
+}
+
+parentPort?.on("message", (job: ParseJob | ScanJob) => {
+  if ("attachment" in job) {
+    void scanAttachment(new Uint8Array(job.body), job.meta).then((scan) => parentPort!.postMessage({ id: job.id, scan }));
+    return;
+  }
   try {
     const record = extractPageFromBuffer(Buffer.from(job.body), job.meta);
     parentPort!.postMessage({ id: job.id, record });

@@ -13,6 +13,7 @@ import { missingInterpretation } from "./missing-interpretation.js";
 import { latePublication } from "./late-publication.js";
 import { missedDeadline } from "./missed-deadline.js";
 import { coverage } from "./coverage.js";
+import { privacyLeak } from "./privacy-leak.js";
 
 export const DETECTORS: Detector[] = [
   brokenLinks,
@@ -26,6 +27,7 @@ export const DETECTORS: Detector[] = [
   latePublication,
   missedDeadline,
   coverage,
+  privacyLeak,
 ];
 
 /** Run every detector not disabled for the column a finding belongs to. */
