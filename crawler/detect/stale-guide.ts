@@ -3,6 +3,7 @@
 import type { Column, FindingDraft, Law } from "../../shared/schema.js";
 import type { CrawlData, DetectContext, Detector, ListItem, PageRecord } from "../types.js";
 import { allLaws } from "./laws.js";
+import { defunctAgencyFindings } from "./agencies.js";
 import { citedAsRepealed, findCitations, lawKey, lawsByKey, type Citation } from "./lib/citations.js";
 import { PageIndex, settingsFor, urlKey } from "./lib/columns.js";
 import { daysBetween, dateEvidence, isUpdateEvidence, lastUpdateDate, todayIso, type DateEvidence } from "./lib/dates.js";
@@ -198,6 +199,7 @@ export const staleGuide: Detector = {
         // A sub-list inside the guide column (行政许可 → its guides) is not a guide itself.
         if (record.listItems.length >= 3 && checkElements(record, [...Object.keys(GUIDE_ELEMENT_VARIANTS)]).present.length < 3) continue;
         out.push(...judgeGuide(walk.column, record, item, laws, today));
+        out.push(...defunctAgencyFindings(walk.column, record, item, data.config.agencies));
       }
     }
     return out;
