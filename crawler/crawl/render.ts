@@ -3,13 +3,19 @@
 // Fetcher (page.route), so robots.txt, the address rules, the User-Agent, the retries and — above all — the one
 // per-host limit hold for the browser too, and what it fetched counts as checked (no second request).
 // Images, fonts, media and stylesheets are not fetched: they never carry list entries.
+// A list column's start page is also paged through (renderList): the JSON its scripts fetch is recorded, and when it
+// is the list's API the remaining pages are asked from the API directly — plain fetches through the same Fetcher,
+// each page once — without the browser; otherwise the pager is clicked (js-pager.ts).
 import { chromium } from "playwright";
 import { Configuration, PlaywrightCrawler, log as crawleeLog } from "crawlee";
 import { normalizeUrl } from "../../shared/url.js";
 import type { LinkCheck, PageRecord } from "../types.js";
 import type { Fetcher, FetchOutcome } from "./fetcher.js";
 import { PRIORITY } from "./limiter.js";
-import type { JsRenderer } from "./walk.js";
+import type { JsRenderer, RenderedList } from "./walk.js";
+import { driveList, type DrivenList, type JsonSeen } from "./js-pager.js";
+import { apiPageCount, apiPageUrl, readListApi } from "../extract/json-list.js";
+import type { ListItem, StatedCount } from "../types.js";
 import { classify, headerValue } from "../check/classify.js";
 import type { LinkChecker } from "../check/checker.js";
 
@@ -28,11 +34,24 @@ export interface RendererOptions {
 const SKIPPED_TYPES = new Set(["image", "media", "font", "stylesheet", "imageset", "texttrack", "manifest"]);
 const HOP_HEADERS = new Set(["content-encoding", "content-length", "transfer-encoding", "connection", "keep-alive"]);
 
+interface Rendered {
+  record?: PageRecord;
+  check: LinkCheck;
+  driven?: DrivenList;
+}
+
 interface Pending {
   url: string;
-  resolve: (r: { record?: PageRecord; check: LinkCheck }) => void;
+  resolve: (r: Rendered) => void;
   document?: FetchOutcome;
+  /** Page through the list (renderList), at most this many pages. */
+  list?: { maxPages: number };
+  /** JSON answers the page's scripts fetched, in order. */
+  json: JsonSeen[];
 }
+
+/** API pages asked at once when paging a list API directly (the Fetcher's per-host limit still holds). */
+const API_BATCH = 4;
 
 export class PlaywrightRenderer implements JsRenderer {
   private crawler: PlaywrightCrawler;
@@ -51,7 +70,8 @@ export class PlaywrightRenderer implements JsRenderer {
         useSessionPool: false,
         persistCookiesPerSession: false,
         navigationTimeoutSecs: o.timeoutSecs * 2,
-        requestHandlerTimeoutSecs: o.timeoutSecs * 4,
+        // A list paged by clicking takes a step per page (driveList keeps to a deadline inside this).
+        requestHandlerTimeoutSecs: Math.max(120, o.timeoutSecs * 40),
         browserPoolOptions: { useFingerprints: false },
         launchContext: {
           launcher: chromium,
@@ -75,6 +95,8 @@ export class PlaywrightRenderer implements JsRenderer {
               if (isDocument && p) p.document = out;
               else if (!this.o.checker.has(url)) this.o.checker.record(url, classify({ outcome: out, checkedAt: this.o.now().toISOString() }));
               if (out.status === undefined || out.error || out.blocked || out.redirectProblem) return route.abort("failed");
+              if (p && (req.resourceType() === "fetch" || req.resourceType() === "xhr") && out.body && looksJson(out.body, headerValue(out.headers, "content-type")))
+                p.json.push({ url, body: out.body });
               const headers: Record<string, string> = {};
               for (const [k, v] of Object.entries(out.headers ?? {})) {
                 if (v === undefined || HOP_HEADERS.has(k)) continue;
@@ -88,8 +110,20 @@ export class PlaywrightRenderer implements JsRenderer {
           const p = this.pending.get(request.userData.key as string);
           if (!p) return;
           await page.waitForLoadState("networkidle", { timeout: this.o.timeoutSecs * 1000 }).catch(() => undefined);
-          const html = await page.content();
           const doc = p.document;
+          const extractAt = (html: string) =>
+            this.o.extract({ url: p.url, finalUrl: doc?.finalUrl ?? p.url, status: doc?.status ?? 200, contentType: headerValue(doc?.headers, "content-type"), html });
+          let driven: DrivenList | undefined;
+          if (p.list && doc?.status !== undefined && doc.status >= 200 && doc.status < 300) {
+            driven = await driveList(page, {
+              json: p.json,
+              itemsOf: (html) => extractAt(html).listItems,
+              maxPages: p.list.maxPages,
+              stepTimeoutMs: this.o.timeoutSecs * 1000,
+              deadline: Date.now() + (Math.max(120, this.o.timeoutSecs * 40) - this.o.timeoutSecs * 3) * 1000,
+            }).catch(() => undefined);
+          }
+          const html = driven?.firstHtml ?? (await page.content());
           const status = doc?.status ?? 200;
           const record = this.o.extract({
             url: p.url,
@@ -103,6 +137,7 @@ export class PlaywrightRenderer implements JsRenderer {
             check: doc
               ? classify({ outcome: doc, checkedAt: this.o.now().toISOString(), page: { title: record.title, text: record.bodyText, anchors: record.anchors } })
               : this.failed(p.url, "rendered without a document response"),
+            driven,
           });
         },
         failedRequestHandler: async ({ request }, error) => {
@@ -119,10 +154,10 @@ export class PlaywrightRenderer implements JsRenderer {
     this.running = this.crawler.run().catch(() => undefined);
   }
 
-  render(url: string): Promise<{ record?: PageRecord; check: LinkCheck }> {
+  render(url: string, list?: { maxPages: number }): Promise<Rendered> {
     const key = `r${++this.seq}`;
     return new Promise((resolve) => {
-      this.pending.set(key, { url, resolve });
+      this.pending.set(key, list ? { url, resolve, list, json: [] } : { url, resolve, json: [] });
       this.crawler.addRequests([{ url, uniqueKey: key, userData: { key } }]).catch((e) => this.settle(key, { check: this.failed(url, String(e)) }));
     });
   }
@@ -134,7 +169,57 @@ export class PlaywrightRenderer implements JsRenderer {
     await this.running;
   }
 
-  private settle(key: string, r: { record?: PageRecord; check: LinkCheck }): void {
+  /**
+   * A list column's start page, and every other page of its list: through its JSON API when the page's scripts use
+   * one (the pages the scripts did not ask for are asked here, once each, without the browser), else by its script
+   * pager. `record.listItems` holds the items of every page reached, in list order.
+   */
+  async renderList(url: string, o: { maxPages: number }): Promise<{ record?: PageRecord; check: LinkCheck; list?: RenderedList }> {
+    const { record, check, driven } = await this.render(url, { maxPages: o.maxPages });
+    if (!record || !driven?.how) return { record, check };
+    const pages = [...driven.pages];
+    const stated: StatedCount = { ...(record.stated ?? {}) };
+    stated.perPage = driven.pages[0].length;
+    if (driven.api) {
+      const { first, paging, firstUrl, pagesDone } = driven.api;
+      const pageCount = Math.min(apiPageCount(first) ?? o.maxPages, o.maxPages);
+      if (first.total !== undefined) stated.items = first.total;
+      if (first.pages !== undefined) stated.pages = first.pages;
+      stated.perPage = first.pageSize ?? first.records;
+      const seen = new Set(pages.flat().map((i) => i.url));
+      for (let n = pagesDone + 1; n <= pageCount; n += API_BATCH) {
+        const batch = Array.from({ length: Math.min(API_BATCH, pageCount - n + 1) }, (_, k) => this.apiPage(apiPageUrl(firstUrl, paging, n + k)));
+        const answers = await Promise.all(batch);
+        let stop = false;
+        for (const items of answers) {
+          const fresh = items.filter((i) => !seen.has(i.url));
+          // A page that fails, or repeats what was had (an API ignoring the parameter): the list ends here.
+          if (fresh.length === 0) stop = true;
+          for (const i of fresh) seen.add(i.url);
+          pages.push(items);
+        }
+        if (stop) break;
+      }
+    }
+    const items: ListItem[] = [];
+    const have = new Set<string>();
+    for (const i of pages.flat()) if (!have.has(i.url) && have.add(i.url)) items.push(i);
+    return { record: { ...record, listItems: items, stated }, check, list: { how: driven.how, stated, pagesReached: pages.length } };
+  }
+
+  /** One page of a list API, asked through the Fetcher (per-host limit, robots), counted as checked. */
+  private async apiPage(url: string): Promise<ListItem[]> {
+    const out = await this.o.fetcher.fetch(url, { method: "GET", priority: PRIORITY.walk, bodyLimit: () => this.o.maxBodyBytes });
+    if (!this.o.checker.has(url)) this.o.checker.record(url, classify({ outcome: out, checkedAt: this.o.now().toISOString() }));
+    if (out.status === undefined || out.status < 200 || out.status >= 300 || out.error || !out.body) return [];
+    try {
+      return readListApi(JSON.parse(out.body.toString("utf8").replace(/^\uFEFF/, "")), out.finalUrl ?? url)?.items ?? [];
+    } catch {
+      return [];
+    }
+  }
+
+  private settle(key: string, r: Rendered): void {
     const p = this.pending.get(key);
     if (!p) return;
     this.pending.delete(key);
@@ -144,4 +229,11 @@ export class PlaywrightRenderer implements JsRenderer {
   private failed(url: string, error: string): LinkCheck {
     return { url, outcome: "skipped", skipped: "not-checked", redirects: [], method: "GET", attempts: 0, checkedAt: this.o.now().toISOString(), error };
   }
+}
+
+/** A JSON answer, by its type or (types are often wrong on these sites) by its first character. */
+function looksJson(body: Buffer, contentType: string | undefined): boolean {
+  if (/json|javascript/i.test(contentType ?? "")) return true;
+  const head = body.subarray(0, 64).toString("utf8").replace(/^\uFEFF/, "").trimStart();
+  return head.startsWith("{") || head.startsWith("[");
 }

@@ -19,6 +19,7 @@ import { PRIORITY, type Priority } from "./limiter.js";
 import { TrapGuard } from "./trap.js";
 import { ColumnPaging, statedListed } from "./paginate.js";
 import { classify, headerValue, isHtmlContentType, MAX_ANCHORS } from "../check/classify.js";
+import { catalogueItems } from "../extract/catalogue.js";
 import type { LinkChecker } from "../check/checker.js";
 import { looksLikePage } from "../check/checker.js";
 import type { ProbeCache } from "../check/probe.js";
@@ -29,7 +30,21 @@ export type PageExtractor = (body: Buffer, meta: { url: string; finalUrl: string
 /** Renders a page in a browser (JS columns). Returns the rendered page's record and how the document answered. */
 export interface JsRenderer {
   render(url: string): Promise<{ record?: PageRecord; check: LinkCheck }>;
+  /**
+   * A script-built list column's start page, paged through to its end (its JSON API, else its script pager, see
+   * render.ts and js-pager.ts): `record.listItems` holds every page's items; `list` says how, when there was more
+   * than one page.
+   */
+  renderList?(url: string, o: { maxPages: number }): Promise<{ record?: PageRecord; check: LinkCheck; list?: RenderedList }>;
   close(): Promise<void>;
+}
+
+/** How a script-built list was paged through, and what it states it holds (its API's total, or 共N条 on the page). */
+export interface RenderedList {
+  how: "json-api" | "js-pager";
+  stated: StatedCount;
+  /** List pages reached (in the browser or from the API). */
+  pagesReached: number;
 }
 
 export interface WalkOptions {
@@ -85,6 +100,8 @@ interface PageResult {
   unchanged: boolean;
   /** Links the page held at the last crawl (when it has changed since): links not among them are new. */
   previousLinks?: Set<string>;
+  /** A script-built list paged through in the browser or through its API (record.listItems holds every page's). */
+  jsList?: RenderedList;
 }
 
 interface Job {
@@ -113,6 +130,8 @@ interface ColumnState {
   /** For section scans: the folder every page must lie under. */
   folder?: string;
   listOrder: Map<string, number>;
+  /** A script-built list paged through by the renderer: how ("json-api", "js-pager"). */
+  jsHow?: RenderedList["how"];
 }
 
 /** `http://h/a/b/index.html` → `http://h/a/b/` */
@@ -214,6 +233,7 @@ export class ColumnWalker {
         const reached = s.walk.items.length - s.itemsNotFetched;
         s.walk.coverage = { listed: statedListed(s.stated, pageSize, s.walk.items.length), reached, ...s.paging.outcome() };
         if (s.stated?.pages !== undefined) s.walk.coverage.statedPages = s.stated.pages;
+        if (s.jsHow) s.walk.coverage.how = s.jsHow;
       }
     }
     const trappedPaths = new Set(states.flatMap((s) => [...s.guard.trapped]));
@@ -406,7 +426,7 @@ export class ColumnWalker {
       return;
     }
     if (job.paging && s.paging.isAbandoned(job.paging.strategy)) return; // its strategy failed meanwhile
-    const result = job.paging?.request.method === "POST" ? await this.fetchForm(job.paging.request) : await this.fetchPage(job.url, js);
+    const result = job.paging?.request.method === "POST" ? await this.fetchForm(job.paging.request) : await this.fetchPage(job.url, js, js && isStart);
     if (!result.record) {
       if (isStart) s.walk.error = describeFailure(result.check);
       else if (job.paging) this.planPaging(s, s.paging.pageDone(job.paging.strategy, 0, []), job.url, false);
@@ -420,7 +440,8 @@ export class ColumnWalker {
     if (role === "list") {
       s.walk.listPages.push(job.url);
       let added = 0;
-      for (const item of record.listItems) {
+      // A 标准目录's items are the pages its rows link to: fetched so that catalogue-gap can judge them.
+      for (const item of s.walk.column.type === "catalogue" ? catalogueItems(record) : record.listItems) {
         const u = normalizeUrl(item.url);
         if (u && !same) this.changedLinksTo(u);
         if (!u || s.itemUrls.has(u)) continue;
@@ -433,7 +454,12 @@ export class ColumnWalker {
       }
       const offers = pagingOffersOf(record);
       if (!same) for (const o of offers) for (const r of o.requests) if (!r.method) this.changedLinksTo(r.url);
-      if (isStart) {
+      if (isStart && result.jsList) {
+        // Paged through by the renderer: its own pager links are not followed again.
+        s.stated = result.jsList.stated;
+        s.firstPageItems = result.jsList.stated.perPage ?? record.listItems.length;
+        s.jsHow = result.jsList.how;
+      } else if (isStart) {
         s.stated = record.stated;
         s.firstPageItems = record.listItems.length;
         this.planPaging(s, s.paging.start(job.url, offers), job.url, same);
@@ -507,16 +533,16 @@ export class ColumnWalker {
   }
 
   /** Fetch one page once per crawl (an item listed in two columns is fetched once). */
-  private fetchPage(url: string, js: boolean): Promise<PageResult> {
+  private fetchPage(url: string, js: boolean, wholeList = false): Promise<PageResult> {
     let p = this.fetches.get(url);
     if (!p) {
-      p = js ? this.render(url) : this.fetchHtml(url, PRIORITY.walk);
+      p = js ? this.render(url, wholeList) : this.fetchHtml(url, PRIORITY.walk);
       this.fetches.set(url, p);
     }
     return p;
   }
 
-  private async render(url: string): Promise<PageResult> {
+  private async render(url: string, wholeList = false): Promise<PageResult> {
     if (!this.o.renderer) return this.fetchHtml(url);
     this.renderer ??= this.o.renderer();
     let renderer: JsRenderer;
@@ -524,6 +550,12 @@ export class ColumnWalker {
       renderer = await this.renderer;
     } catch {
       return this.fetchHtml(url); // no browser here: the plain page is better than nothing
+    }
+    if (wholeList && renderer.renderList) {
+      const { record, check, list } = await renderer.renderList(url, { maxPages: this.maxPages });
+      this.o.checker.record(url, check);
+      const ok = record && check.outcome === "ok";
+      return ok && list ? { record, check, unchanged: false, jsList: list } : { record: ok ? record : undefined, check, unchanged: false };
     }
     const { record, check } = await renderer.render(url);
     this.o.checker.record(url, check);
