@@ -75,7 +75,7 @@ export async function measureOverlay(opts: OverlayOptions): Promise<OverlayResul
   const log = opts.log ?? (() => {});
   ensureExtensionBuilt();
   const site = await startLoopbackSite("127.0.0.1", () => ({ [PAGE]: bigPage(opts.links) }));
-  const { store } = seedStore(drafts(site.baseUrl, opts.links, opts.findings, opts.added), {
+  const { store } = await seedStore(drafts(site.baseUrl, opts.links, opts.findings, opts.added), {
     site: { name: "上海市嘉定区市场监督管理局", baseUrl: `${site.baseUrl}/` },
     columnNames: { gkml: "信息公开目录" },
   });
@@ -157,7 +157,7 @@ export async function measureOverlay(opts: OverlayOptions): Promise<OverlayResul
   } finally {
     await context.close();
     await server.close();
-    store.close();
+    await store.close();
     await site.close();
   }
   notes.push(

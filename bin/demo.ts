@@ -59,7 +59,7 @@ writeFileSync(
     2,
   ),
 );
-const store = openStore(dbFile);
+const store = await openStore(dbFile);
 const serverPort = Number(process.env.DEMO_SERVER_PORT ?? 8787);
 const server = await startServer({ store, tokens: JSON.parse(readFileSync(tokensFile, "utf8")).tokens, port: serverPort }).catch((e: Error & { code?: string }) => {
   if (e.code !== "EADDRINUSE" && !/in use|占用/.test(e.message)) throw e;
@@ -82,13 +82,13 @@ console.log(`  然后打开 then open ${site.baseUrl}`);
 
 if (exitAfter) {
   await server.close();
-  store.close();
+  await store.close();
   await site.close();
 } else {
   console.log("\n按 Ctrl-C 停止 press Ctrl-C to stop");
   const stop = async () => {
     await server.close();
-    store.close();
+    await store.close();
     await site.close();
     process.exit(0);
   };

@@ -3,7 +3,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { lookup } from "node:dns/promises";
 import path from "node:path";
-import { privacyScanned, type Config, type FindingDraft, type FindingsFile } from "../shared/schema.js";
+import { privacyScanned, siteIdOf, type Config, type FindingDraft, type FindingsFile } from "../shared/schema.js";
 import { classifyHost, hostKey, isNonPublicHost, normalizeUrl, parseHttpUrl } from "../shared/url.js";
 import type { CrawlData, CrawlStats, LinkCheck } from "./types.js";
 import { openStore, type PageCacheEntry, type StoredFinding } from "./store/index.js";
@@ -22,6 +22,7 @@ import { LinkChecker, looksLikePage } from "./check/checker.js";
 import { ProbeCache, type PageTextExtractor } from "./check/probe.js";
 
 export interface CrawlOptions {
+  /** The store: a SQLite file path or a postgres:// URL (store/index.ts openStore). */
   dbFile: string;
   outDir: string;
   /** "Now" at the start of the crawl (tests, reruns); the clock moves on from it. */
@@ -109,7 +110,8 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
   const findingsFile = path.resolve(opts.outDir, "findings.json");
   mkdirSync(opts.outDir, { recursive: true });
 
-  const store = openStore(opts.dbFile);
+  const siteId = siteIdOf(config.site);
+  const store = await openStore(opts.dbFile, { siteId });
   let runId: number | undefined;
   let finished = false;
   // Every request and waiting slot listens for the abort; thousands at once are expected, not a leak.
@@ -117,7 +119,7 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
   const stopTrimming = trimHeapWhileCrawling();
   let parser: ParsePool | undefined;
   try {
-    const run = store.beginRun({ name: config.site.name, baseUrl: config.site.baseUrl }, startedAt);
+    const run = await store.beginRun({ id: siteId, name: config.site.name, baseUrl: config.site.baseUrl }, startedAt);
     runId = run.id;
     for (const note of run.notes ?? []) log(note);
 
@@ -146,7 +148,7 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
       extract: textOf,
       concurrency: config.crawl.concurrency,
       checkExternal: config.crawl.checkExternalLinks,
-      previous: config.crawl.recheckAfterHours > 0 ? store.loadLatestLinkChecks() : undefined,
+      previous: config.crawl.recheckAfterHours > 0 ? await store.loadLatestLinkChecks() : undefined,
       recheckAfterMs: config.crawl.recheckAfterHours * 3600e3,
       now: clock,
       onChecked: () => progress.checked(),
@@ -156,6 +158,8 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
         : {}),
     });
     const unsavedCache: PageCacheEntry[] = [];
+    /** Page cache writes made while the walk goes on: the final save waits for them. */
+    const cacheSaves: Promise<void>[] = [];
     const pagePool = new ParsePool(extractPageFromBuffer);
     pagePool.warm();
     parser = pagePool;
@@ -186,12 +190,8 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
       onCacheEntries: (entries) => {
         // A failed write (disk full) must not lose pages mid-walk: the entries wait for the final save, which then
         // fails loudly.
-        try {
-          if (unsavedCache.length === 0) store.savePageCache(entries);
-          else unsavedCache.push(...entries);
-        } catch {
-          unsavedCache.push(...entries);
-        }
+        if (unsavedCache.length > 0) unsavedCache.push(...entries);
+        else cacheSaves.push(store.savePageCache(entries).catch(() => void unsavedCache.push(...entries)));
       },
     });
 
@@ -209,7 +209,7 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
     );
     // Links that timed out in the last run are asked again first: each costs a whole timeout, and asked after the
     // walk (where a re-crawl that trusts most pages would reach them) it would stretch the crawl's end.
-    const lastRun = store.runs(5).find((r) => r.id !== runId);
+    const lastRun = (await store.runs(5)).find((r) => r.id !== runId);
     if (lastRun) {
       for (const url of checker.timedOutSince(lastRun.startedAt)) {
         checker.reference(url, { attachment: !looksLikePage(url), sameSite: walker.isSiteUrl(url), tag: "a", fragment: false, fresh: true });
@@ -275,15 +275,16 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
     const findings = withIds(drafts);
 
     const tStore = Date.now();
-    store.savePageCache([...unsavedCache, ...walk.cacheEntries]);
-    store.saveLinkChecks(
+    await Promise.all(cacheSaves);
+    await store.savePageCache([...unsavedCache, ...walk.cacheEntries]);
+    await store.saveLinkChecks(
       runId,
       [...checker.checks.values()].filter((c) => c.method !== "none" || c.outcome !== "ok").map(({ anchors: _anchors, ...c }) => c),
     );
     const pageTitles: Record<string, string> = {};
     for (const p of pages) if (p.record.title) pageTitles[p.record.finalUrl || p.record.url] = p.record.title;
     const walkedColumns = walk.columns.filter((c) => !c.error).map((c) => c.column.id);
-    const stored = store.finishRun(runId, {
+    const stored = await store.finishRun(runId, {
       complete,
       finishedAt,
       stats,
@@ -301,7 +302,7 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
       run: { startedAt, finishedAt, pagesCrawled: stats.pagesCrawled, linksChecked: stats.linksChecked, requests: stats.requests, complete, runId } as FindingsFile["run"],
       // An incomplete crawl (site unreachable, went down, aborted) proves nothing fixed: the file keeps listing what is
       // still open from earlier crawls, so a script reading it never takes an outage for "no problems".
-      findings: (complete ? stored : withStillOpen(stored, store.findings({ states: ["open", "acknowledged"] }))).map((f) => {
+      findings: (complete ? stored : withStillOpen(stored, await store.findings({ states: ["open", "acknowledged"] }))).map((f) => {
         const out: FindingsFile["findings"][number] = {
           id: f.id,
           kind: f.kind,
@@ -328,7 +329,7 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
   } catch (e) {
     if (runId !== undefined && !finished) {
       try {
-        store.abortRun(runId, String((e as Error)?.message ?? e));
+        await store.abortRun(runId, String((e as Error)?.message ?? e));
       } catch {
         /* the original error matters more */
       }
@@ -337,7 +338,7 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
   } finally {
     await parser?.close();
     stopTrimming();
-    store.close();
+    await store.close();
   }
 }
 

@@ -196,9 +196,32 @@ export const ScheduleSchema = z.strictObject({
   timezone: timeZone.default("Asia/Shanghai"),
 });
 
+/** A site's id in a store that holds several sites: lower-case letters, digits, `_` and `-`. */
+export const siteIdSchema = z
+  .string()
+  .regex(/^[a-z0-9_-]{1,64}$/, { message: "站点编号只能由小写字母、数字、_ 和 - 组成（1–64 个字符）site.id may hold only a-z, 0-9, _ and - (1–64 characters)" });
+
+/**
+ * The id a site gets when its config names none: its base URL's host (and port, when the URL states one), then
+ * the path's segments, lower-cased, every other character a `-`, a leading `www.` dropped:
+ * `http://127.0.0.1:8080/` → `127-0-0-1-8080`, `https://www.jiading.gov.cn/scjgj/` → `jiading-gov-cn-scjgj`.
+ */
+export function defaultSiteId(baseUrl: string): string {
+  const u = new URL(baseUrl);
+  const host = u.hostname.replace(/^\[|\]$/g, "").replace(/^www\./, "");
+  const parts = [host, u.port, ...u.pathname.split("/")].filter(Boolean).join("-");
+  const id = parts.toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/-+/g, "-").replace(/^-|-$/g, "");
+  return (id || "site").slice(0, 64).replace(/-$/, "");
+}
+
+/** The site's id: the config's `site.id`, else the one derived from its base URL (see defaultSiteId). */
+export function siteIdOf(site: { id?: string; baseUrl: string }): string {
+  return site.id ?? defaultSiteId(site.baseUrl);
+}
+
 export const ConfigSchema = z
   .strictObject({
-    site: z.strictObject({ name: z.string().trim().min(1), baseUrl: httpUrl }),
+    site: z.strictObject({ id: siteIdSchema.optional(), name: z.string().trim().min(1), baseUrl: httpUrl }),
     crawl: CrawlSettingsSchema.default(CrawlSettingsSchema.parse({})),
     columns: z.array(ColumnSchema).min(1, "at least one column is needed"),
     laws: z.array(LawSchema).default([]),

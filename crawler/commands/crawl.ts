@@ -10,7 +10,7 @@ export const command: Command = {
     "用法 Usage: gongkai crawl --config FILE [--db FILE] [--out DIR]",
     "",
     "  --config FILE   配置文件（JSON）the config file",
-    "  --db FILE       数据库文件 the database (default ./gongkai.sqlite)",
+    "  --db FILE|URL   数据库 the database: a SQLite file (default ./gongkai.sqlite) or postgres://user@host/db",
     "  --out DIR       输出目录，写入 DIR/findings.json the output folder (default ./gongkai-out)",
     "  --quiet         不显示进度 no progress lines",
     "",

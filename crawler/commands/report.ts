@@ -8,7 +8,7 @@ import type { Config } from "../../shared/schema.js";
 
 const usage = `用法 Usage: gongkai report --db FILE [--since 7d] [--format html,md,csv,xlsx] [--out DIR] [--config FILE] [--mail] [--lang zh|en]
 
-  --db FILE        数据库 the database written by crawl (default ./gongkai.sqlite)
+  --db FILE|URL    数据库 the database written by crawl: a SQLite file (default ./gongkai.sqlite) or postgres://…
   --since 7d       统计周期：7d、24h、2w 或起始日期 2026-03-01 (default 7d)
   --format LIST    html, md, csv, xlsx，逗号分隔 comma-separated (default all four)
   --out DIR        输出目录 output folder (default ./gongkai-out): report.html, report.md, report.csv +
@@ -72,11 +72,12 @@ export async function runReport(
   const language = (args.lang as "zh" | "en" | undefined) ?? config?.language ?? "zh";
 
   const dbFile = args.db!;
-  if (!existsSync(dbFile)) {
+  const { isPostgresUrl } = await import("../store/index.js");
+  if (!isPostgresUrl(dbFile) && !existsSync(dbFile)) {
     io.err(`数据库文件不存在 database not found: ${path.resolve(dbFile)} — 请先运行 run \`gongkai crawl\` first`);
     return 1;
   }
-  const model = loadReportModelFromFile(dbFile, { since, now, config });
+  const model = await loadReportModelFromFile(dbFile, { since, now, config });
   if (!model.lastRun) io.err(`注意 note: 数据库中还没有抓取记录 the database holds no crawl yet: ${dbFile}`);
   const files = await writeReport(model, { outDir: args.out!, formats: formats as (typeof REPORT_FORMATS)[number][], language });
   const tot = model.totals;

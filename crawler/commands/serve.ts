@@ -6,7 +6,7 @@ import { normalizeUrl } from "../../shared/url.js";
 
 const USAGE = `gongkai serve --db FILE [--port 8787] [--host 127.0.0.1] [--tokens FILE] [--config FILE] [--allow-origin ORIGIN]…
 
-  --db FILE            抓取结果数据库 the crawl database (default ./gongkai.sqlite)
+  --db FILE|URL        抓取结果数据库 the crawl database: a SQLite file (default ./gongkai.sqlite) or postgres://…
   --port N             端口 port (default 8787; 0 = any free port)
   --host ADDR          监听地址 address to bind (default 127.0.0.1: this machine only)
   --tokens FILE        令牌文件 tokens file (default ./gongkai-tokens.json):
@@ -45,12 +45,12 @@ export const command: Command = {
     const { loadTokensFile } = await import("../serve/tokens.js");
     const tokens = loadTokensFile(args.tokens);
     const config = args.config ? loadConfig(args.config) : undefined;
-    if (!existsSync(args.db))
+    const { openStore, isPostgresUrl } = await import("../store/index.js");
+    if (!isPostgresUrl(args.db) && !existsSync(args.db))
       throw new UsageError(`数据库不存在 database not found: ${args.db} (先运行 run \`gongkai crawl\` first, or pass --db FILE)`);
 
-    const { openStore } = await import("../store/index.js");
     const { startServer } = await import("../serve/server.js");
-    const store = openStore(args.db);
+    const store = await openStore(args.db);
     const server = await startServer({
       store,
       tokens,
@@ -60,8 +60,8 @@ export const command: Command = {
       site: config?.site,
       columns: config?.columns.map((c) => ({ id: c.id, name: c.name, url: normalizeUrl(c.url) ?? c.url })),
       log: (line) => process.stdout.write(line + "\n"),
-    }).catch((e: NodeJS.ErrnoException) => {
-      store.close();
+    }).catch(async (e: NodeJS.ErrnoException) => {
+      await store.close();
       if (e.code === "EADDRINUSE") throw new Error(`端口已被占用 port already in use: ${args.host}:${port} (换一个端口 pick another with --port)`);
       if (e.code === "EADDRNOTAVAIL") throw new UsageError(`--host: 本机没有这个地址 no such address on this machine: ${args.host}`);
       throw e;
@@ -73,7 +73,7 @@ export const command: Command = {
       process.once("SIGTERM", stop);
     });
     await server.close();
-    store.close();
+    await store.close();
     return 0;
   },
 };

@@ -23,11 +23,11 @@ export const REPORT_FORMATS = ["html", "md", "csv", "xlsx"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** Read what the report needs from the store. The history goes back far enough for the trend chart. */
-export function loadReportModel(store: Store, opts: { since: Date; now: Date; config?: Config; trendWeeks?: number }): ReportModel {
+export async function loadReportModel(store: Store, opts: { since: Date; now: Date; config?: Config; trendWeeks?: number }): Promise<ReportModel> {
   return buildReport({
-    findings: store.findings(),
-    events: store.events(),
-    runs: store.runs(200),
+    findings: await store.findings(),
+    events: await store.events(),
+    runs: await store.runs(200),
     now: opts.now,
     since: opts.since,
     config: opts.config,
@@ -36,18 +36,18 @@ export function loadReportModel(store: Store, opts: { since: Date; now: Date; co
 }
 
 /** Open the database just long enough to read the report. A read-only database (a copy, another user's file) can still be reported on. */
-export function loadReportModelFromFile(dbFile: string, opts: { since: Date; now: Date; config?: Config; trendWeeks?: number }): ReportModel {
+export async function loadReportModelFromFile(dbFile: string, opts: { since: Date; now: Date; config?: Config; trendWeeks?: number }): Promise<ReportModel> {
   let store: Store;
   try {
-    store = openStore(dbFile);
+    store = await openStore(dbFile);
   } catch (e) {
-    if (e instanceof StoreError && e.code === "readonly") store = openStore(dbFile, { readonly: true });
+    if (e instanceof StoreError && e.code === "readonly") store = await openStore(dbFile, { readonly: true });
     else throw e;
   }
   try {
-    return loadReportModel(store, opts);
+    return await loadReportModel(store, opts);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

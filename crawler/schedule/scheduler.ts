@@ -175,13 +175,14 @@ export class Scheduler {
     const since = new Date(now.getTime() - this.reportPeriodMs(config));
     try {
       const { existsSync } = await import("node:fs");
-      if (!existsSync(this.opts.dbFile)) {
+      const { isPostgresUrl } = await import("../store/index.js");
+      if (!isPostgresUrl(this.opts.dbFile) && !existsSync(this.opts.dbFile)) {
         this.log(`跳过 skipped report: 数据库尚不存在 no database yet (${path.resolve(this.opts.dbFile)}); 等待第一次抓取 waiting for the first crawl`);
         return { job: "report", ok: false, skipped: "no-db" };
       }
       const { loadReportModelFromFile, writeReport } = await import("../report/index.js");
       const { localDate } = await import("../report/model.js");
-      const model = loadReportModelFromFile(this.opts.dbFile, { since, now, config });
+      const model = await loadReportModelFromFile(this.opts.dbFile, { since, now, config });
       const dir = path.join(this.opts.outDir, "reports", localDate(now.toISOString(), config.schedule.timezone));
       const files = await writeReport(model, { outDir: dir, formats: ["html", "md", "csv", "xlsx"], language: config.language });
       const t = model.totals;

@@ -165,14 +165,22 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const cacheMs = opts.cacheMs ?? 2000;
   const log = opts.log ?? (() => {});
 
-  let index: FindingsIndex | undefined;
+  // The index being built is shared by the requests that arrive meanwhile (one read of the store, not one each).
+  let index: Promise<FindingsIndex> | undefined;
   let indexAt = 0;
-  const getIndex = (): FindingsIndex => {
+  const getIndex = (): Promise<FindingsIndex> => {
     const now = Date.now();
     if (!index || now - indexAt > cacheMs) {
-      const current = store.findings({ states: ["open", "acknowledged", "false-positive"] });
-      const columnHints = store.findings({ kinds: ["stale-column", "empty-column"] });
-      index = new FindingsIndex(current, opts.columns ?? [], columnHints);
+      const building = (async () => {
+        const current = await store.findings({ states: ["open", "acknowledged", "false-positive"] });
+        const columnHints = await store.findings({ kinds: ["stale-column", "empty-column"] });
+        return new FindingsIndex(current, opts.columns ?? [], columnHints);
+      })();
+      // A failed read is not kept: the next request tries again.
+      building.catch(() => {
+        if (index === building) index = undefined;
+      });
+      index = building;
       indexAt = now;
     }
     return index;
@@ -181,15 +189,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const originAllowed = (origin: string) =>
     allowedOrigins.has(origin) || (anyExtension && /^chrome-extension:\/\/[a-p]{32}$/.test(origin));
 
-  const site = (): MeResponse["site"] => {
+  const site = async (): Promise<MeResponse["site"]> => {
     if (opts.site) return opts.site;
-    const latest = store.runs(1)[0];
+    const latest = (await store.runs(1))[0];
     return latest ? { name: latest.siteName, baseUrl: latest.baseUrl } : null;
   };
 
-  const siteOrigins = (): string[] => {
+  const siteOrigins = async (): Promise<string[]> => {
     const out = new Set<string>();
-    const s = site();
+    const s = await site();
     for (const url of [s?.baseUrl, ...(opts.columns ?? []).map((c) => c.url)]) {
       if (!url) continue;
       try {
@@ -198,7 +206,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         // not a URL: nothing to run on
       }
     }
-    for (const o of getIndex().columnOrigins()) out.add(o);
+    for (const o of (await getIndex()).columnOrigins()) out.add(o);
     return [...out].sort();
   };
 
@@ -301,15 +309,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           server: "gongkai",
           version: VERSION,
           user: { name: caller.name, department: caller.department, role: caller.role },
-          site: site(),
-          siteOrigins: siteOrigins(),
+          site: await site(),
+          siteOrigins: await siteOrigins(),
         };
         return send(res, 200, body);
       }
       case "page": {
         const q = PageQuery.safeParse(Object.fromEntries(query));
         if (!q.success) throw new HttpError(400, "bad_request", zodMessage(q.error, "查询参数有误 invalid query"));
-        const result = getIndex().forPage(q.data.page, q.data.states);
+        const result = (await getIndex()).forPage(q.data.page, q.data.states);
         if (!result) throw new HttpError(400, "bad_request", "page 须为 http(s) 网址 page must be an http(s) URL");
         return send(res, 200, result);
       }
@@ -317,7 +325,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         const q = MineQuery.safeParse(Object.fromEntries(query));
         if (!q.success) throw new HttpError(400, "bad_request", zodMessage(q.error, "查询参数有误 invalid query"));
         const all = caller.role === "office";
-        const list = getIndex().forDepartment(all ? undefined : caller.department, q.data.states);
+        const list = (await getIndex()).forDepartment(all ? undefined : caller.department, q.data.states);
         const body: MineResponse = {
           department: caller.department,
           scope: all ? "all" : "department",
@@ -327,7 +335,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         return send(res, 200, body);
       }
       case "finding": {
-        const finding = lookup(route.id);
+        const finding = await lookup(route.id);
         return send(res, 200, { finding });
       }
       case "state": {
@@ -338,7 +346,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         const raw = await readJsonBody(req);
         const body = SetStateBody.safeParse(raw);
         if (!body.success) throw new HttpError(400, "bad_request", zodMessage(body.error, "请求体有误 invalid body"));
-        const finding = lookup(route.id);
+        const finding = await lookup(route.id);
         if (caller.role !== "office" && departmentOf(finding) !== caller.department)
           throw new HttpError(
             403,
@@ -347,7 +355,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           );
         if (finding.state === "fixed")
           throw new HttpError(409, "conflict", "该问题已修复，无需处理 this finding is already fixed");
-        const updated = store.setState(finding.id, {
+        const updated = await store.setState(finding.id, {
           state: body.data.state,
           by: { name: caller.name, department: caller.department },
           note: body.data.note?.trim() || undefined,
@@ -359,8 +367,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
   };
 
-  const lookup = (id: string): StoredFinding => {
-    const finding = FINDING_ID.test(id) ? store.finding(id) : undefined;
+  const lookup = async (id: string): Promise<StoredFinding> => {
+    const finding = FINDING_ID.test(id) ? await store.finding(id) : undefined;
     if (!finding) throw new HttpError(404, "not_found", "没有这个问题 no such finding");
     return finding;
   };

@@ -1,7 +1,7 @@
 // Store errors a user can act on: each names the database file and says what is wrong, in Chinese then English.
 // SQLite's own codes (SQLITE_READONLY, SQLITE_FULL, …) are turned into these at the store's boundary.
 
-export type StoreErrorCode = "missing" | "readonly" | "full" | "io" | "corrupt" | "busy" | "locked" | "too-new" | "other";
+export type StoreErrorCode = "missing" | "readonly" | "full" | "io" | "corrupt" | "busy" | "locked" | "too-new" | "unreachable" | "other";
 
 export class StoreError extends Error {
   /** Exit code for the CLI: a store that cannot be used means the command could not run. */
@@ -54,5 +54,25 @@ export function storeErrorFrom(e: unknown, file: string): unknown {
     return new StoreError("busy", file, `数据库正被其他进程占用 database is busy (another process holds it): ${file} (${detail})`, { cause: e });
   if (code.startsWith("SQLITE_CANTOPEN"))
     return new StoreError("missing", file, `无法打开数据库 cannot open the database: ${file} (${detail})`, { cause: e });
+  return e;
+}
+
+/**
+ * Translate a node-postgres error into a StoreError naming the database (its URL without the password); anything
+ * else passes through unchanged.
+ */
+export function pgStoreErrorFrom(e: unknown, location: string): unknown {
+  if (e instanceof StoreError) return e;
+  const err = e as { code?: string; message?: string };
+  const code = typeof err?.code === "string" ? err.code : "";
+  const detail = err?.message ?? String(e);
+  if (["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ETIMEDOUT", "ECONNRESET", "EAI_AGAIN", "57P01", "57P03"].includes(code) || /Connection terminated|timeout exceeded when trying to connect/i.test(detail))
+    return new StoreError("unreachable", location, `无法连接 PostgreSQL 数据库 cannot reach the PostgreSQL database: ${location} (${detail})`, { cause: e });
+  if (code === "3D000")
+    return new StoreError("missing", location, `PostgreSQL 数据库不存在 database does not exist: ${location} (${detail})`, { cause: e });
+  if (code === "28P01" || code === "28000" || code === "42501")
+    return new StoreError("readonly", location, `PostgreSQL 拒绝访问（用户或权限）access refused by PostgreSQL: ${location} (${detail})`, { cause: e });
+  if (code === "53100")
+    return new StoreError("full", location, `PostgreSQL 磁盘已满，未作任何改动 disk full on the PostgreSQL server, nothing was written: ${location} (${detail})`, { cause: e });
   return e;
 }

@@ -1,10 +1,21 @@
-// The storage boundary. SQLite implements it (store/sqlite.ts); a PostgreSQL backend can follow behind the same
-// interface. Everything that reads or writes history goes through here.
+// The storage boundary: one async interface, two backends behind it — SQLite (store/sqlite.ts, one file, the
+// embedded default for one bureau) and PostgreSQL (store/postgres.ts, many sites and many machines). openStore
+// (store/index.ts) picks one by the `--db` value. Everything that reads or writes history goes through here; no
+// caller writes SQL.
+//
+// Sites: a store may hold several sites, each named by its `site.id` (shared/schema.ts siteIdOf). A Store handle
+// is either bound to one site (`siteId` set: every read and write concerns that site only) or unbound (reads span
+// every site in the store; writes that need a site — beginRun excepted, which names its site — are refused).
+// `forSite(id)` gives a bound handle on the same connection. Findings, runs, the page cache, link checks and the
+// crawl lock are all kept per site: findings of two sites never mix, and a finding id is the same as before
+// (findings.ts), unique within its site.
 import type { Finding, FindingDraft, FindingState } from "../../shared/schema.js";
 import type { LinkCheck, PageRecord } from "../types.js";
 
 export interface RunInfo {
   id: number;
+  /** The site crawled (site.id). Always set by a store (optional only for objects built by hand). */
+  siteId?: string;
   startedAt: string;
   finishedAt?: string;
   /** running | complete | incomplete | aborted */
@@ -19,6 +30,8 @@ export interface RunInfo {
 /** One entry of a finding's history, with the finding's routing facts (for trends across findings). */
 export interface FindingEvent {
   findingId: string;
+  /** The finding's site (site.id). Always set by a store. */
+  siteId?: string;
   at: string;
   /** new | seen (reason changed) | fixed | reopened | open | acknowledged | false-positive */
   event: "new" | "seen" | "fixed" | "reopened" | "open" | "acknowledged" | "false-positive";
@@ -33,6 +46,8 @@ export interface FindingEvent {
 
 /** A finding as stored: the contract's shape plus its lifecycle. */
 export interface StoredFinding extends Finding {
+  /** The site the finding belongs to (site.id). Always set by a store (optional only for objects built by hand). */
+  siteId?: string;
   state: FindingState;
   /** When it was last seen fixed (gone from a complete crawl). */
   fixedAt?: string;
@@ -70,12 +85,50 @@ export interface PageCacheEntry {
   fetchedAt: string;
 }
 
+/** A site known to the store: the id, and the name and base URL of its latest run. */
+export interface SiteInfo {
+  id: string;
+  name: string;
+  baseUrl: string;
+  /** The latest run of the site (any status). */
+  lastRun?: RunInfo;
+}
+
+/** A crawl lock held without a run (see Store.acquireLock). */
+export interface HeldLock {
+  release(): Promise<void>;
+  /** Set when a dead holder's lock was taken over (SQLite; on PostgreSQL the server releases it by itself). */
+  note?: string;
+}
+
+/**
+ * The one door to history. Every method returns a Promise; errors a user can act on are StoreErrors (errors.ts)
+ * naming the database. See the top of this file for what a site-bound handle is.
+ */
 export interface Store {
-  /** Start a run. Fails with a clear error when another crawl holds the lock on this database. */
-  beginRun(site: { name: string; baseUrl: string }, startedAt: string): RunInfo;
+  /** What was opened, for messages: a file path, or a postgres:// URL without its password. */
+  readonly location: string;
+  /** "sqlite" | "postgres". For messages and tests only: callers never branch on it. */
+  readonly backend: "sqlite" | "postgres";
+  /** The site this handle reads and writes, or undefined: reads span every site. */
+  readonly siteId: string | undefined;
+  /** A handle on the same connection bound to `siteId` (closing either closes the connection). */
+  forSite(siteId: string): Store;
+  /** Every site with at least one run, by id. */
+  sites(): Promise<SiteInfo[]>;
+
   /**
-   * Finish a run: upsert the findings seen (by id; first seen kept, last seen = now), and when `complete`,
-   * mark open findings not seen in this run as fixed. Returns the stored findings of this run (state included).
+   * Start a run of `site` (its id: `site.id`, else the handle's site, else derived from baseUrl). Takes the site's
+   * crawl lock: fails with CrawlLockedError when another crawl of the same site holds it (crawls of other sites
+   * are not affected). SQLite: a lock row naming pid and host (a dead holder's lock is taken over, noted on the
+   * run). PostgreSQL: a session advisory lock on a dedicated connection, released by the server when the process
+   * dies; runs of the site left `running` by a dead process are marked aborted here.
+   */
+  beginRun(site: { id?: string; name: string; baseUrl: string }, startedAt: string): Promise<RunInfo>;
+  /**
+   * Finish a run: upsert the findings seen (by id, within the run's site; first seen kept, last seen = now), and
+   * when `complete`, mark open findings of the run's site not seen in this run as fixed. Releases the run's lock.
+   * Returns the stored findings of this run (state included).
    */
   finishRun(
     runId: number,
@@ -93,35 +146,49 @@ export interface Store {
        */
       columnIds?: string[];
     },
-  ): StoredFinding[];
-  /** Mark a run aborted (crash recovery also marks stale `running` runs aborted at open). */
-  abortRun(runId: number, reason: string): void;
+  ): Promise<StoredFinding[]>;
+  /** Mark a run aborted and release its lock (crash recovery also marks dead `running` runs aborted). */
+  abortRun(runId: number, reason: string): Promise<void>;
+  /**
+   * Hold the site's crawl lock without a run (e.g. around maintenance, or a scheduler keeping other crawls out).
+   * Throws CrawlLockedError when a live crawl of the site holds it. Needs a bound handle (or `siteId`).
+   */
+  acquireLock(siteId?: string): Promise<HeldLock>;
 
-  savePageCache(entries: PageCacheEntry[]): void;
-  loadPageCache(urls?: string[]): Map<string, PageCacheEntry>;
-  saveLinkChecks(runId: number, checks: LinkCheck[]): void;
-  /** Latest check of each URL (for skipping recently checked links on a re-crawl). */
-  loadLatestLinkChecks(): Map<string, LinkCheck>;
+  /** Page cache of the handle's site (bound handle only). */
+  savePageCache(entries: PageCacheEntry[]): Promise<void>;
+  loadPageCache(urls?: string[]): Promise<Map<string, PageCacheEntry>>;
+  /** Link checks of a run (kept for the site's latest few runs). */
+  saveLinkChecks(runId: number, checks: LinkCheck[]): Promise<void>;
+  /** Latest check of each URL of the handle's site (for skipping recently checked links on a re-crawl). */
+  loadLatestLinkChecks(): Promise<Map<string, LinkCheck>>;
 
-  findings(filter?: FindingFilter): StoredFinding[];
-  finding(id: string): StoredFinding | undefined;
-  setState(id: string, change: StateChange): StoredFinding;
+  findings(filter?: FindingFilter): Promise<StoredFinding[]>;
+  /** One finding by id (unbound handle: the first site holding that id). */
+  finding(id: string): Promise<StoredFinding | undefined>;
+  setState(id: string, change: StateChange): Promise<StoredFinding>;
   /** State history of one finding, oldest first. */
-  history(id: string): {
-    at: string;
-    /** The state after this entry. */
-    state: FindingState;
-    /** What happened: new, seen (reason changed), fixed, reopened, or a person's open/acknowledged/false-positive. */
-    event?: FindingEvent["event"];
-    by?: string;
-    department?: string;
-    note?: string;
-    runId?: number;
-  }[];
+  history(id: string): Promise<
+    {
+      at: string;
+      /** The state after this entry. */
+      state: FindingState;
+      /** What happened: new, seen (reason changed), fixed, reopened, or a person's open/acknowledged/false-positive. */
+      event?: FindingEvent["event"];
+      by?: string;
+      department?: string;
+      note?: string;
+      runId?: number;
+    }[]
+  >;
 
-  /** Lifecycle events of all findings at or after `since` (all when omitted), oldest first. */
-  events(filter?: { since?: string; kinds?: string[] }): FindingEvent[];
+  /** Lifecycle events of all findings (of the handle's site, or every site) at or after `since`, oldest first. */
+  events(filter?: { since?: string; kinds?: string[] }): Promise<FindingEvent[]>;
 
-  runs(limit?: number): RunInfo[];
-  close(): void;
+  /** Latest runs first (of the handle's site, or every site). */
+  runs(limit?: number): Promise<RunInfo[]>;
+  /** The database's schema version (migrations.ts). */
+  schemaVersion(): Promise<number>;
+  /** Close the connection; a run begun here and not finished is marked aborted first. */
+  close(): Promise<void>;
 }

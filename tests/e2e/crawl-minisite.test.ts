@@ -154,15 +154,17 @@ describe("the crawl command", () => {
     writeFileSync(cfgFile, JSON.stringify(config));
     const ok = await gongkai(["crawl", "--config", cfgFile, "--db", db, "--out", path.join(dir, "down-out"), "--quiet"]);
     expect(ok.code).toBe(0);
-    const before = openStore(db).findings().filter((f) => f.state === "open");
+    const reader = await openStore(db);
+    const before = (await reader.findings()).filter((f) => f.state === "open");
+    await reader.close();
     expect(before.some((f) => f.reason === "http-404")).toBe(true);
     await site.close();
     const down = await gongkai(["crawl", "--config", cfgFile, "--db", db, "--out", path.join(dir, "down-out"), "--quiet"]);
     expect(down.code).toBe(1);
     expect(down.stderr).toMatch(/网站无法访问.*unreachable/);
-    const store = openStore(db);
-    const after = store.findings();
-    store.close();
+    const store = await openStore(db);
+    const after = await store.findings();
+    await store.close();
     expect(after.filter((f) => f.state === "fixed")).toEqual([]);
     expect(after.filter((f) => f.state === "open").map((f) => f.id).sort()).toEqual(before.map((f) => f.id).sort());
   });
@@ -188,10 +190,10 @@ describe("a site that goes down in the middle of the crawl", () => {
     const r = await runCrawl(config, { dbFile: db, outDir: out, log: quiet });
     expect(r.exitCode).toBe(1);
     expect(r.findings.filter((f) => f.reason === "connection")).toEqual([]);
-    const store = openStore(db);
-    expect(store.findings().filter((f) => f.state === "fixed")).toEqual([]);
-    expect(store.runs(1)[0].status).not.toBe("complete");
-    store.close();
+    const store = await openStore(db);
+    expect((await store.findings()).filter((f) => f.state === "fixed")).toEqual([]);
+    expect((await store.runs(1))[0].status).not.toBe("complete");
+    await store.close();
     await site.close();
   });
 });
@@ -269,10 +271,10 @@ describe("settings and stopping", () => {
       expect(r.data.complete).toBe(false);
       expect(Date.now() - t0).toBeLessThan(5000);
       FindingsFileSchema.parse(JSON.parse(readFileSync(r.findingsFile, "utf8")));
-      const store = openStore(db);
-      expect(store.findings().filter((f) => f.state === "fixed")).toEqual([]);
-      expect(store.findings().filter((f) => f.state === "open").length).toBe(full.findings.length);
-      store.close();
+      const store = await openStore(db);
+      expect((await store.findings()).filter((f) => f.state === "fixed")).toEqual([]);
+      expect((await store.findings()).filter((f) => f.state === "open").length).toBe(full.findings.length);
+      await store.close();
     } finally {
       await m.close();
     }

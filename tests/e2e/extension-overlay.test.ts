@@ -120,13 +120,13 @@ let worker: Worker;
 let extensionId: string;
 const serverLog: string[] = [];
 const findingsRequests = () => serverLog.filter((l) => / GET \/api\/findings 200 /.test(l)).length;
-const idOf = (evidenceId: string) => store.findings().find((f) => f.evidence.id === evidenceId)!.id;
+const idOf = async (evidenceId: string) => (await store.findings()).find((f) => f.evidence.id === evidenceId)!.id;
 
 beforeAll(async () => {
   ensureExtensionBuilt();
   site = await startLoopbackSite("127.0.0.1", pages);
   otherSite = await startLoopbackSite("127.0.0.2", pages);
-  ({ store, ids } = seedStore(drafts(site.baseUrl, otherSite.baseUrl), {
+  ({ store, ids } = await seedStore(drafts(site.baseUrl, otherSite.baseUrl), {
     site: { name: "上海市嘉定区市场监督管理局", baseUrl: `${site.baseUrl}/` },
     columnNames: { zcwj: "政策文件", bszn: "办事指南", gkml: "信息公开目录" },
     pageTitles: { [`${site.baseUrl}${DETAIL}`]: "关于印发《嘉定区市场监管领域实施细则》的通知" },
@@ -138,7 +138,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await context?.close();
   await server?.close();
-  store?.close();
+  await store?.close();
   await site?.close();
   await otherSite?.close();
 });
@@ -382,12 +382,12 @@ describe("popup", () => {
   });
 
   it("acknowledges a finding: the server records who and why, and the mark leaves the page", async () => {
-    const id = idOf("att1");
+    const id = await idOf("att1");
     const card = popup.locator(`#page-findings .finding[data-finding-id="${id}"]`);
     await card.locator("input").fill("已通知信息中心重新上传附件");
     await card.locator("button[data-action=acknowledged]").click();
-    await expect.poll(() => store.finding(id)!.state).toBe("acknowledged");
-    expect(store.finding(id)!.stateBy).toMatchObject({ name: "张三", department: DEPT_OFFICE, note: "已通知信息中心重新上传附件" });
+    await expect.poll(async () => (await store.finding(id))!.state).toBe("acknowledged");
+    expect((await store.finding(id))!.stateBy).toMatchObject({ name: "张三", department: DEPT_OFFICE, note: "已通知信息中心重新上传附件" });
     await expect.poll(() => popup.locator("#status").textContent()).toContain(zh("popup_updated", [`${zh("kind_broken_link")} → ${zh("state_acknowledged")}`]));
     await expect.poll(() => card.getAttribute("data-state")).toBe("acknowledged");
     // The page in the other tab drops the mark (and its marker); the other marks stay.
@@ -402,16 +402,16 @@ describe("popup", () => {
   });
 
   it("reopens it: the mark comes back", async () => {
-    const id = idOf("att1");
+    const id = await idOf("att1");
     await popup.locator(`#page-findings .finding[data-finding-id="${id}"] button[data-action=open]`).click();
-    await expect.poll(() => store.finding(id)!.state).toBe("open");
+    await expect.poll(async () => (await store.finding(id))!.state).toBe("open");
     await expect.poll(() => detail.getAttribute("#att1", "data-gongkai-finding"), { timeout: 10_000 }).toBe("broken-link");
   });
 
   it("marks a false positive from the department list", async () => {
-    const id = idOf("chart");
+    const id = await idOf("chart");
     await popup.locator(`#mine-findings .finding[data-finding-id="${id}"] button[data-action=false-positive]`).click();
-    await expect.poll(() => store.finding(id)!.state).toBe("false-positive");
+    await expect.poll(async () => (await store.finding(id))!.state).toBe("false-positive");
     await expect.poll(() => detail.getAttribute("#chart", "data-gongkai-finding"), { timeout: 10_000 }).toBeNull();
   });
 
@@ -423,8 +423,8 @@ describe("popup", () => {
     const id = (await card.getAttribute("data-finding-id"))!;
     await card.locator("button[data-action=acknowledged]").click();
     await expect.poll(() => guidePopup.locator("#status").textContent()).toContain("403");
-    expect(store.finding(id)!.state).toBe("open");
-    expect(store.history(id).filter((h) => h.by)).toEqual([]);
+    expect((await store.finding(id))!.state).toBe("open");
+    expect((await store.history(id)).filter((h) => h.by)).toEqual([]);
     await guidePopup.close();
   });
 });

@@ -51,9 +51,9 @@ describe("finding history over two nightly crawls of the demo site", () => {
     // Night 2, a day later.
     const second = await runCrawl(config, { dbFile: dbFile(), outDir: path.join(dir, "out2"), now: new Date(now.getTime() + DAY), log: quiet });
     expect(second.exitCode).toBe(0);
-    const store = openStore(dbFile());
+    const store = await openStore(dbFile());
     try {
-      const all = store.findings({ states: ["open", "acknowledged", "false-positive", "fixed"] });
+      const all = await store.findings({ states: ["open", "acknowledged", "false-positive", "fixed"] });
       const byId = new Map(all.map((f) => [f.id, f]));
 
       // Fixed: gone from a complete crawl.
@@ -84,14 +84,13 @@ describe("finding history over two nightly crawls of the demo site", () => {
       const openIds = all.filter((f) => f.state === "open" || f.state === "acknowledged").map((f) => f.id).sort();
       expect(file.findings.map((f: { id: string }) => f.id).sort()).toEqual(openIds);
       const after = JSON.stringify(
-        store
-          .findings({ states: ["open", "acknowledged", "false-positive", "fixed"] })
+        (await store.findings({ states: ["open", "acknowledged", "false-positive", "fixed"] }))
           .map((f) => [f.id, f.state, f.fixedAt ?? null])
           .sort(),
       );
       expect(after).toBe(before);
     } finally {
-      store.close();
+      await store.close();
       site = await startDemoSite({ now }); // afterAll closes it again
     }
   });

@@ -145,7 +145,7 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "gongkai-mail-"));
   db = path.join(dir, "gongkai.sqlite");
   configFile = path.join(dir, "config.json");
-  buildFixture(db, configFile, new Date(), { port, user: "gongkai", passwordEnv: PASSWORD_ENV });
+  await buildFixture(db, configFile, new Date(), { port, user: "gongkai", passwordEnv: PASSWORD_ENV });
 });
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -18,11 +18,11 @@ function gongkai(args: string[]) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "gongkai-report-cli-"));
   db = path.join(dir, "gongkai.sqlite");
   configFile = path.join(dir, "config.json");
-  buildFixture(db, configFile, new Date());
+  await buildFixture(db, configFile, new Date());
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -106,13 +106,13 @@ it("--since with a date widens the period; the trend covers it", () => {
   expect(readFileSync(path.join(out, "report.md"), "utf8")).toContain(`统计周期：${since} 至`);
 });
 
-it("after an incomplete crawl the report says that nothing was marked fixed by it", () => {
+it("after an incomplete crawl the report says that nothing was marked fixed by it", async () => {
   const copy = path.join(dir, "incomplete.sqlite");
-  buildFixture(copy, path.join(dir, "config-copy.json"), new Date());
-  const store = openStore(copy);
-  const run = store.beginRun({ name: "上海市嘉定区市场监督管理局", baseUrl: "http://127.0.0.1:8080/" }, new Date().toISOString());
-  store.finishRun(run.id, { complete: false, finishedAt: new Date().toISOString(), stats: {}, findings: [] });
-  store.close();
+  await buildFixture(copy, path.join(dir, "config-copy.json"), new Date());
+  const store = await openStore(copy);
+  const run = await store.beginRun({ name: "上海市嘉定区市场监督管理局", baseUrl: "http://127.0.0.1:8080/" }, new Date().toISOString());
+  await store.finishRun(run.id, { complete: false, finishedAt: new Date().toISOString(), stats: {}, findings: [] });
+  await store.close();
   const out = path.join(dir, "out-incomplete");
   expect(gongkai(["report", "--db", copy, "--config", configFile, "--format", "html", "--out", out]).status).toBe(0);
   const html = readFileSync(path.join(out, "report.html"), "utf8");

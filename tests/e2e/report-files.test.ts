@@ -22,12 +22,12 @@ export function gongkai(args: string[], env: NodeJS.ProcessEnv = process.env) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "gongkai-report-"));
   db = path.join(dir, "gongkai.sqlite");
   configFile = path.join(dir, "config.json");
   out = path.join(dir, "out");
-  buildFixture(db, configFile, new Date());
+  await buildFixture(db, configFile, new Date());
   run = gongkai(["report", "--db", db, "--config", configFile, "--since", "7d", "--format", "html,md,csv,xlsx", "--out", out]);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

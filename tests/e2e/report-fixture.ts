@@ -106,17 +106,17 @@ const MESSAGES: Record<string, string> = {
 };
 
 /** Build the history in `dbFile`; `now` is the report's "now". Returns the config file written next to it. */
-export function buildFixture(dbFile: string, configFile: string, now: Date, smtp?: { port: number; passwordEnv?: string; user?: string }): void {
+export async function buildFixture(dbFile: string, configFile: string, now: Date, smtp?: { port: number; passwordEnv?: string; user?: string }): Promise<void> {
   const config = fixtureConfig(smtp);
   writeFileSync(configFile, JSON.stringify(config, null, 2));
   const columns = new Map(config.columns.map((c) => [c.id, c]));
-  const store = openStore(dbFile);
+  const store = await openStore(dbFile);
   try {
     for (let i = 0; i < N; i++) {
       // An hour later in the day than "now", whatever the time of day the tests run: days open (whole days elapsed)
       // are then the same at 01:00 and at 23:00 (pinning the crawls to 02:00 Shanghai made them flip at 18:00 UTC).
       const at = new Date(now.getTime() - CRAWL_DAYS_AGO[i] * DAY + 3600e3);
-      const run = store.beginRun(config.site, at.toISOString());
+      const run = await store.beginRun(config.site, at.toISOString());
       const findings: (FindingDraft & { id: string })[] = SPECS.filter((s) => s.present.includes(i)).map((s) => {
         const c = columns.get(s.column)!;
         const kind = s.kind ?? "broken-link";
@@ -137,11 +137,11 @@ export function buildFixture(dbFile: string, configFile: string, now: Date, smtp
       });
       const pageTitles = Object.fromEntries(SPECS.map((s) => [BASE + s.page, s.pageTitle]));
       const columnNames = Object.fromEntries(config.columns.map((c) => [c.id, c.name]));
-      store.finishRun(run.id, { complete: true, finishedAt: new Date(at.getTime() + 1800e3).toISOString(), stats: { pagesCrawled: 812, linksChecked: 5230, requests: 6044 }, findings, pageTitles, columnNames });
-      if (i === 3) store.setState("zf-ack", { state: "acknowledged", by: { name: "李四", department: "法规科" }, note: "已联系信息中心恢复附件" });
-      if (i === 7) store.setState("zf-fp", { state: "false-positive", by: { name: "李四", department: "法规科" }, note: "该系统仅限内网访问" });
+      await store.finishRun(run.id, { complete: true, finishedAt: new Date(at.getTime() + 1800e3).toISOString(), stats: { pagesCrawled: 812, linksChecked: 5230, requests: 6044 }, findings, pageTitles, columnNames });
+      if (i === 3) await store.setState("zf-ack", { state: "acknowledged", by: { name: "李四", department: "法规科" }, note: "已联系信息中心恢复附件" });
+      if (i === 7) await store.setState("zf-fp", { state: "false-positive", by: { name: "李四", department: "法规科" }, note: "该系统仅限内网访问" });
     }
   } finally {
-    store.close();
+    await store.close();
   }
 }

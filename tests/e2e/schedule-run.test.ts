@@ -102,17 +102,17 @@ describe("gongkai schedule", () => {
       // Another process (this test) holds the crawl lock: the scheduler's crawls are refused, naming us.
       itemDelayMs = 0;
       await p.waitFor(/抓取结束 crawl finished/, (p.out.match(/抓取结束 crawl finished/g)?.length ?? 0) + 1);
-      let lock: { release: () => void } | undefined;
+      let lock: { release: () => Promise<void> } | undefined;
       for (let i = 0; i < 50 && !lock; i++) {
         try {
-          lock = acquireCrawlLock(s.db);
+          lock = await acquireCrawlLock(s.db);
         } catch {
           await new Promise((r) => setTimeout(r, 100)); // the scheduler's own crawl holds it right now
         }
       }
       expect(lock).toBeDefined();
       await p.waitFor(new RegExp(`跳过 skipped crawl: 另一个抓取正在进行 another crawl is running \\(pid ${process.pid} `));
-      lock!.release();
+      await lock!.release();
       const finished = p.out.match(/抓取结束 crawl finished/g)!.length;
       await p.waitFor(/抓取结束 crawl finished: 退出码 exit 0/, finished + 1);
 
@@ -125,16 +125,16 @@ describe("gongkai schedule", () => {
     }
 
     // What the database says: complete runs that never overlapped, none left running, the one broken link open.
-    const store = openStore(s.db);
+    const store = await openStore(s.db);
     try {
-      const runs = store.runs().reverse();
+      const runs = (await store.runs()).reverse();
       expect(runs.length).toBeGreaterThanOrEqual(3);
       expect(runs.filter((r) => r.status === "running")).toEqual([]);
       for (let i = 1; i < runs.length; i++) expect(Date.parse(runs[i].startedAt)).toBeGreaterThanOrEqual(Date.parse(runs[i - 1].finishedAt!));
-      const open = store.findings({ states: ["open"] });
+      const open = await store.findings({ states: ["open"] });
       expect(open.map((f) => [f.kind, f.targetUrl, f.linkText])).toEqual([["broken-link", `${base}/xxgk/tzgg/files/jcb.pdf`, "附件：检查表.pdf"]]);
     } finally {
-      store.close();
+      await store.close();
     }
     // Reports go to out/reports/<local date>/.
     const reportDir = path.join(s.out, "reports");
@@ -163,16 +163,16 @@ describe("gongkai schedule", () => {
       itemDelayMs = 0;
       if (p.child.exitCode === null) p.child.kill("SIGKILL");
     }
-    const store = openStore(s.db);
+    const store = await openStore(s.db);
     try {
-      const [run] = store.runs(1);
+      const [run] = await store.runs(1);
       expect(["incomplete", "aborted"]).toContain(run.status);
-      expect(store.findings({ states: ["fixed"] })).toEqual([]);
+      expect(await store.findings({ states: ["fixed"] })).toEqual([]);
     } finally {
-      store.close();
+      await store.close();
     }
-    const lock = acquireCrawlLock(s.db);
-    lock.release();
+    const lock = await acquireCrawlLock(s.db);
+    await lock.release();
     rmSync(s.dir, { recursive: true, force: true });
   });
 

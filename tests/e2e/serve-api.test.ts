@@ -50,7 +50,7 @@ const logLines: string[] = [];
 const ORIGIN = DEFAULT_ALLOWED_ORIGINS[0];
 
 beforeAll(async () => {
-  ({ store, file: dbFile, ids } = seedStore(drafts, { site: { name: "嘉定区市场监管局", baseUrl: `${SITE}/` } }));
+  ({ store, file: dbFile, ids } = await seedStore(drafts, { site: { name: "嘉定区市场监管局", baseUrl: `${SITE}/` } }));
   server = await startServer({
     store,
     tokens: Object.values(TOKENS),
@@ -63,7 +63,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server?.close();
-  store?.close();
+  await store?.close();
 });
 
 interface RawResponse {
@@ -121,7 +121,7 @@ function expectError(res: RawResponse, status: number, code: string) {
 
 describe("authentication", () => {
   it("answers 401 without a token, with a wrong token, with a token in the query, on every route", async () => {
-    const before = snapshot(store);
+    const before = await snapshot(store);
     for (const target of ["/api/me", `/api/findings?page=${q(PAGE)}`, "/api/findings/mine", `/api/findings/${ids[0]}`, "/api/nothing-here"]) {
       expectError(await raw("GET", target), 401, "unauthorized");
       expectError(await raw("GET", target, { headers: { Authorization: "Bearer not-a-real-token-123" } }), 401, "unauthorized");
@@ -136,7 +136,7 @@ describe("authentication", () => {
     });
     expectError(post, 401, "unauthorized");
     expect(post.headers["www-authenticate"]).toMatch(/^Bearer/);
-    expect(snapshot(store)).toBe(before);
+    expect(await snapshot(store)).toBe(before);
   });
 
   it("tells who the caller is and which site is monitored", async () => {
@@ -220,7 +220,7 @@ describe("changing a finding's state", () => {
     const res = await post(lawFinding, TOKENS.law, { state: "acknowledged", note: "已联系信息中心修改" });
     expect(res.status).toBe(200);
     expect(res.json.finding).toMatchObject({ id: lawFinding, state: "acknowledged", stateBy: { name: "李四", department: DEPT_LAW, note: "已联系信息中心修改" } });
-    expect(store.finding(lawFinding)!.state).toBe("acknowledged");
+    expect((await store.finding(lawFinding))!.state).toBe("acknowledged");
     // Acknowledged findings leave the page's open list at once.
     const page = await raw("GET", `/api/findings?page=${q(PAGE)}`, { headers: bearer(TOKENS.law) });
     expect(page.json.linkFindings.map((f: any) => f.id)).not.toContain(lawFinding);
@@ -228,7 +228,7 @@ describe("changing a finding's state", () => {
     expect(withAck.json.linkFindings.map((f: any) => f.id)).toContain(lawFinding);
     const reopened = await post(lawFinding, TOKENS.law, { state: "open" });
     expect(reopened.json.finding.state).toBe("open");
-    expect(store.history(lawFinding).map((h) => [h.state, h.by])).toEqual(
+    expect((await store.history(lawFinding)).map((h) => [h.state, h.by])).toEqual(
       expect.arrayContaining([["acknowledged", "李四"], ["open", "李四"]]),
     );
   });
@@ -236,21 +236,21 @@ describe("changing a finding's state", () => {
   it("lets the office change any department's finding", async () => {
     const res = await post(ids[4], TOKENS.office, { state: "false-positive", note: "指南已废止" });
     expect(res.status).toBe(200);
-    expect(store.finding(ids[4])!.stateBy).toMatchObject({ name: "王主任", department: DEPT_OFFICE });
+    expect((await store.finding(ids[4]))!.stateBy).toMatchObject({ name: "王主任", department: DEPT_OFFICE });
     await post(ids[4], TOKENS.office, { state: "open" });
   });
 
   it("forbids another department's finding (403) and changes nothing", async () => {
-    const before = snapshot(store);
+    const before = await snapshot(store);
     const res = await post(ids[0], TOKENS.law, { state: "false-positive", note: "不是我们的" });
     expectError(res, 403, "forbidden");
     expect(res.json.message).toContain(DEPT_OFFICE);
     expectError(await post(ids[4], TOKENS.officeMaintainer, { state: "acknowledged" }), 403, "forbidden");
-    expect(snapshot(store)).toBe(before);
+    expect(await snapshot(store)).toBe(before);
   });
 
   it("refuses malformed bodies with 400/415 and changes nothing", async () => {
-    const before = snapshot(store);
+    const before = await snapshot(store);
     const id = ids[0];
     for (const body of [
       "{not json",
@@ -273,27 +273,27 @@ describe("changing a finding's state", () => {
     expect(stateErr.json.message).toContain("state");
     expectError(await post(id, TOKENS.officeMaintainer, "state=acknowledged", { "Content-Type": "application/x-www-form-urlencoded" }), 415, "unsupported_media_type");
     expectError(await post(id, TOKENS.officeMaintainer, { state: "acknowledged" }, { "Content-Type": "text/plain" }), 415, "unsupported_media_type");
-    expect(snapshot(store)).toBe(before);
+    expect(await snapshot(store)).toBe(before);
   });
 
   it("refuses oversized bodies with 413, declared or streamed, and changes nothing", async () => {
-    const before = snapshot(store);
+    const before = await snapshot(store);
     const big = JSON.stringify({ state: "acknowledged", note: "长".repeat(100_000) });
     expectError(await post(ids[0], TOKENS.officeMaintainer, big), 413, "payload_too_large");
     const streamed = await raw("POST", `/api/findings/${ids[0]}/state`, { headers: jsonHeaders(TOKENS.officeMaintainer), body: big, chunked: true });
     expectError(streamed, 413, "payload_too_large");
-    expect(snapshot(store)).toBe(before);
+    expect(await snapshot(store)).toBe(before);
   });
 
   it("answers 404 for unknown or odd ids and changes nothing", async () => {
-    const before = snapshot(store);
+    const before = await snapshot(store);
     for (const id of ["0123456789abcdef", "nope", "a%20b", "x".repeat(300)])
       expectError(await post(id, TOKENS.office, { state: "acknowledged" }), 404, "not_found");
-    expect(snapshot(store)).toBe(before);
+    expect(await snapshot(store)).toBe(before);
   });
 
   it("refuses path tricks (dot segments, encoded slashes) and changes nothing", async () => {
-    const before = snapshot(store);
+    const before = await snapshot(store);
     const id = ids[0];
     const tricks = [
       `/api/findings/../findings/${id}/state`,
@@ -316,14 +316,16 @@ describe("changing a finding's state", () => {
     }
     expectError(await raw("GET", "/api/findings/%2e%2e/me", { headers: bearer(TOKENS.office) }), 400, "bad_request");
     expectError(await raw("GET", "/api/../etc/passwd", { headers: bearer(TOKENS.office) }), 400, "bad_request");
-    expect(snapshot(store)).toBe(before);
+    expect(await snapshot(store)).toBe(before);
   });
 
   it("refuses a fixed finding with 409", async () => {
     // Mark one fixed the way a crawl does: a later complete run that no longer sees it.
-    const { store: s2, ids: ids2 } = seedStore(drafts.slice(0, 1));
-    const run = s2.beginRun({ name: "x", baseUrl: `${SITE}/` }, new Date().toISOString());
-    s2.finishRun(run.id, { complete: true, finishedAt: new Date().toISOString(), stats: {}, findings: [] });
+    const { store: s2, ids: ids2 } = await seedStore(drafts.slice(0, 1));
+    // The same site as seeded (a run of another site fixes nothing here).
+    const [seeded] = await s2.sites();
+    const run = await s2.beginRun({ id: seeded.id, name: "x", baseUrl: `${SITE}/` }, new Date().toISOString());
+    await s2.finishRun(run.id, { complete: true, finishedAt: new Date().toISOString(), stats: {}, findings: [] });
     const srv = await startServer({ store: s2, tokens: Object.values(TOKENS), port: 0 });
     try {
       const res = await fetch(`${srv.url}/api/findings/${ids2[0]}/state`, {
@@ -332,10 +334,10 @@ describe("changing a finding's state", () => {
         body: JSON.stringify({ state: "acknowledged" }),
       });
       expect(res.status).toBe(409);
-      expect(s2.finding(ids2[0])!.state).toBe("fixed");
+      expect((await s2.finding(ids2[0]))!.state).toBe("fixed");
     } finally {
       await srv.close();
-      s2.close();
+      await s2.close();
     }
   });
 });
@@ -358,7 +360,7 @@ describe("CORS", () => {
   });
 
   it("refuses every other origin, even with a valid token, and changes nothing", async () => {
-    const before = snapshot(store);
+    const before = await snapshot(store);
     for (const origin of ["https://evil.example.invalid", "null", "http://127.0.0.1:8080", "chrome-extension://abcdefghijklmnopabcdefghijklmnop"]) {
       const pre = await raw("OPTIONS", "/api/me", { headers: { Origin: origin, "Access-Control-Request-Method": "GET" } });
       expectError(pre, 403, "forbidden_origin");
@@ -372,7 +374,7 @@ describe("CORS", () => {
       });
       expectError(post, 403, "forbidden_origin");
     }
-    expect(snapshot(store)).toBe(before);
+    expect(await snapshot(store)).toBe(before);
   });
 
   it("accepts a configured origin instead of the default", async () => {
@@ -406,7 +408,7 @@ describe("a flood of requests", () => {
         req.on("error", reject);
         req.end(body);
       });
-    const before = snapshot(store);
+    const before = await snapshot(store);
     const statuses = new Map<number, number>();
     const count = (s: number) => statuses.set(s, (statuses.get(s) ?? 0) + 1);
     let legitimateOk = 0;
@@ -454,7 +456,7 @@ describe("a flood of requests", () => {
       // The runaway client's own bucket refills: it is served again after a pause.
       await new Promise((r) => setTimeout(r, 1500));
       expect((await send("GET", "/api/findings/mine", bearer(TOKENS.law))).status).toBe(200);
-      expect(snapshot(store)).toBe(before);
+      expect(await snapshot(store)).toBe(before);
       const all = floodLog.join("\n");
       expect(all).not.toContain("forged-token-xyz");
       expect(all).not.toContain(TOKENS.law.token);

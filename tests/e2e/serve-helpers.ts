@@ -30,17 +30,17 @@ export function tempDir(prefix: string): string {
 }
 
 /** A new database file holding one complete run with `drafts`. Returns the open store and the file. */
-export function seedStore(
+export async function seedStore(
   drafts: FindingDraft[],
   opts: { dir?: string; site?: { name: string; baseUrl: string }; pageTitles?: Record<string, string>; columnNames?: Record<string, string> } = {},
-): { store: Store; file: string; ids: string[] } {
+): Promise<{ store: Store; file: string; ids: string[] }> {
   const dir = opts.dir ?? tempDir("store");
   const file = path.join(dir, "gongkai.sqlite");
-  const store = openStore(file);
+  const store = await openStore(file);
   const site = opts.site ?? { name: "上海市嘉定区市场监督管理局", baseUrl: "http://127.0.0.1:9/" };
-  const run = store.beginRun(site, new Date(Date.now() - 60_000).toISOString());
+  const run = await store.beginRun(site, new Date(Date.now() - 60_000).toISOString());
   const withId = withIds(drafts);
-  store.finishRun(run.id, {
+  await store.finishRun(run.id, {
     complete: true,
     finishedAt: new Date().toISOString(),
     stats: { pagesCrawled: 10, linksChecked: 50, requests: 60 },
@@ -52,7 +52,7 @@ export function seedStore(
 }
 
 /** Everything about the findings a request could change: states, who set them, histories. */
-export function snapshot(store: Store): string {
-  const all = store.findings();
-  return JSON.stringify(all.map((f) => ({ id: f.id, state: f.state, stateBy: f.stateBy, history: store.history(f.id) })));
+export async function snapshot(store: Store): Promise<string> {
+  const all = await store.findings();
+  return JSON.stringify(await Promise.all(all.map(async (f) => ({ id: f.id, state: f.state, stateBy: f.stateBy, history: await store.history(f.id) }))));
 }

@@ -214,10 +214,10 @@ describe("ApiClient against real servers", () => {
   let other: http.Server;
   let otherUrl: string;
   let ids: string[];
-  let close: () => void;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    const seeded = seedStore([
+    const seeded = await seedStore([
       {
         kind: "broken-link", reason: "http-404", severity: "high", columnId: "zcwj", pageUrl: "http://site.invalid/a.html",
         targetUrl: "http://site.invalid/x.pdf", linkText: "附件", message: "断链。", maintainer: maintainers[DEPT_OFFICE], evidence: {},
@@ -279,7 +279,7 @@ describe("ApiClient against real servers", () => {
     expect(law).toMatchObject({ kind: "forbidden", status: 403 });
     expect(errorText(zh, law, "x")).toContain(DEPT_LAW);
     expect(await failure(new ApiClient(server.url, TOKENS.office.token).setState("0000000000000000", "open"))).toMatchObject({ kind: "not-found" });
-    const closed = await startServer({ store: seedStore([]).store, tokens: Object.values(TOKENS), port: 0 });
+    const closed = await startServer({ store: (await seedStore([])).store, tokens: Object.values(TOKENS), port: 0 });
     await closed.close();
     const unreachable = await failure(new ApiClient(closed.url, TOKENS.office.token).me());
     expect(unreachable.kind).toBe("unreachable");

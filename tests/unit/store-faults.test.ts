@@ -36,14 +36,14 @@ function runChild(code: string, opts: { asUnprivileged?: boolean; fileSizeLimitK
   return { out: r.stdout, err: r.stderr, status: r.status };
 }
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "gongkai-faults-"));
   chmodSync(dir, 0o755);
   file = path.join(dir, "gongkai.sqlite");
-  const store = openStore(file);
-  const run = store.beginRun(site, "2026-03-02T02:00:00.000Z");
-  store.finishRun(run.id, { complete: true, finishedAt: "2026-03-02T02:10:00.000Z", stats: {}, findings: [draft("a"), draft("b")] });
-  store.close();
+  const store = await openStore(file);
+  const run = await store.beginRun(site, "2026-03-02T02:00:00.000Z");
+  await store.finishRun(run.id, { complete: true, finishedAt: "2026-03-02T02:10:00.000Z", stats: {}, findings: [draft("a"), draft("b")] });
+  await store.close();
 });
 afterEach(() => {
   chmodSync(dir, 0o755);
@@ -53,9 +53,9 @@ afterEach(() => {
 it("a read-only database file: a clear error naming it; reading still works", () => {
   chmodSync(file, 0o444);
   const r = runChild(`
-    try { openStore(${JSON.stringify(file)}); console.log("opened"); } catch (e) { console.log("ERR " + e.code + " " + e.message); }
-    const ro = openStore(${JSON.stringify(file)}, { readonly: true });
-    console.log("READ " + ro.findings().length);`, { asUnprivileged: true });
+    try { await openStore(${JSON.stringify(file)}); console.log("opened"); } catch (e) { console.log("ERR " + e.code + " " + e.message); }
+    const ro = await openStore(${JSON.stringify(file)}, { readonly: true });
+    console.log("READ " + (await ro.findings()).length);`, { asUnprivileged: true });
   expect(r.err).toBe("");
   expect(r.out).toContain(`ERR readonly 数据库文件或其目录只读，无法写入 database file or its folder is read-only: ${file}`);
   expect(r.out).toContain("READ 2");
@@ -63,20 +63,20 @@ it("a read-only database file: a clear error naming it; reading still works", ()
 
 it("a read-only folder (no room for the WAL files) is refused the same way", () => {
   chmodSync(dir, 0o555);
-  const r = runChild(`try { openStore(${JSON.stringify(file)}); console.log("opened"); } catch (e) { console.log("ERR " + e.code + " " + e.message); }`, {
+  const r = runChild(`try { await openStore(${JSON.stringify(file)}); console.log("opened"); } catch (e) { console.log("ERR " + e.code + " " + e.message); }`, {
     asUnprivileged: true,
   });
   expect(r.out).toContain(`ERR readonly`);
   expect(r.out).toContain(file);
 });
 
-it("a full disk in the middle of finishing a run: a clear error, the previous findings intact, the run aborted", () => {
+it("a full disk in the middle of finishing a run: a clear error, the previous findings intact, the run aborted", async () => {
   const r = runChild(
-    `const s = openStore(${JSON.stringify(file)});
-     const run = s.beginRun(${JSON.stringify(site)}, "2026-03-03T02:00:00.000Z");
+    `const s = await openStore(${JSON.stringify(file)});
+     const run = await s.beginRun(${JSON.stringify(site)}, "2026-03-03T02:00:00.000Z");
      const findings = Array.from({ length: 4000 }, (_, i) => (${draft.toString()})("n" + i, "很长的说明".repeat(200)));
      try {
-       s.finishRun(run.id, { complete: true, finishedAt: "2026-03-03T02:10:00.000Z", stats: {}, findings });
+       await s.finishRun(run.id, { complete: true, finishedAt: "2026-03-03T02:10:00.000Z", stats: {}, findings });
        console.log("finished");
      } catch (e) { console.log("ERR " + e.code + " " + e.message); }`,
     { fileSizeLimitKb: 400 },
@@ -85,16 +85,16 @@ it("a full disk in the middle of finishing a run: a clear error, the previous fi
   expect(r.out).toContain(file);
   expect(r.out).not.toContain("finished");
 
-  const store = openStore(file);
+  const store = await openStore(file);
   try {
     // The complete run would have fixed a and b and added 4000 findings: none of it happened.
-    expect(store.findings().map((f) => [f.id, f.state])).toEqual([["a", "open"], ["b", "open"]]);
-    expect(store.runs().map((x) => x.status)).toEqual(["aborted", "complete"]);
+    expect((await store.findings()).map((f) => [f.id, f.state])).toEqual([["a", "open"], ["b", "open"]]);
+    expect((await store.runs()).map((x) => x.status)).toEqual(["aborted", "complete"]);
     // And the next crawl runs normally.
-    const run = store.beginRun(site, "2026-03-04T02:00:00.000Z");
-    store.finishRun(run.id, { complete: true, finishedAt: "2026-03-04T02:10:00.000Z", stats: {}, findings: [draft("a")] });
-    expect(store.finding("b")!.state).toBe("fixed");
+    const run = await store.beginRun(site, "2026-03-04T02:00:00.000Z");
+    await store.finishRun(run.id, { complete: true, finishedAt: "2026-03-04T02:10:00.000Z", stats: {}, findings: [draft("a")] });
+    expect((await store.finding("b"))!.state).toBe("fixed");
   } finally {
-    store.close();
+    await store.close();
   }
 });

@@ -1,11 +1,16 @@
 // An older database opens in a newer gongkai: a database written at schema v1 (its DDL frozen here, as the first
-// released gongkai wrote it) is upgraded in place, its history intact; a database from a newer gongkai is refused.
+// released gongkai wrote it) or v2 (the last single-site release) is upgraded in place, its history intact and
+// kept under the site id derived from its base URL; a database from a newer gongkai is refused (SQLite and
+// PostgreSQL).
 import { afterEach, beforeEach, expect, it } from "vitest";
 import Database from "better-sqlite3";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { openStore, SCHEMA_VERSION, StoreError } from "../../crawler/store/index.js";
+import { MIGRATIONS, openStore, SCHEMA_VERSION, StoreError } from "../../crawler/store/index.js";
+import { PG_SCHEMA_VERSION } from "../../crawler/store/pg-migrations.js";
+import { createTestDatabase, PG } from "../helpers/pg.js";
+import pg from "pg";
 
 const V1_DDL = `
   CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, started_at TEXT NOT NULL, finished_at TEXT,
@@ -35,9 +40,11 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function writeV1(): void {
+function writeV1(upTo = 1): void {
   const db = new Database(file);
   db.exec(V1_DDL);
+  // v2 as the last release wrote it: its migration is frozen in migrations.ts (released migrations never change).
+  for (let v = 1; v < upTo; v++) MIGRATIONS[v](db);
   db.prepare("INSERT INTO runs (started_at, finished_at, status, stats, site_name, base_url) VALUES (?, ?, 'complete', '{\"pagesCrawled\":3}', ?, ?)")
     .run("2026-01-05T02:00:00.000Z", "2026-01-05T02:10:00.000Z", "上海市嘉定区市场监督管理局", "http://127.0.0.1:8080/");
   // A run the old version left running (it crashed): it must come out aborted.
@@ -50,46 +57,44 @@ function writeV1(): void {
        'acknowledged', '{"name":"张三","department":"办公室","at":"2026-01-05T09:00:00.000Z"}')`).run();
   db.prepare("INSERT INTO finding_events (finding_id, at, event, run_id) VALUES ('old1', '2026-01-05T02:00:00.000Z', 'new', 1)").run();
   db.prepare("INSERT INTO finding_events (finding_id, at, event, by_name, by_department) VALUES ('old1', '2026-01-05T09:00:00.000Z', 'acknowledged', '张三', '办公室')").run();
-  db.pragma("user_version = 1");
+  db.pragma(`user_version = ${upTo}`);
   db.close();
 }
 
-it("upgrades a v1 database in place and keeps its findings, history and runs", () => {
-  writeV1();
-  const store = openStore(file);
+it.each([1, 2])("upgrades a v%i database in place and keeps its findings, history and runs under the derived site id", async (version) => {
+  writeV1(version);
+  const store = await openStore(file);
   try {
-    expect(store.schemaVersion()).toBe(SCHEMA_VERSION);
-    expect(store.finding("old1")).toMatchObject({ state: "acknowledged", linkText: "关于开展2026年“双随机、一公开”抽查的通知", reopenedCount: 0 });
-    expect(store.history("old1").map((h) => h.state)).toEqual(["open", "acknowledged"]);
-    const runs = store.runs();
-    expect(runs.map((r) => [r.id, r.status])).toEqual([[2, "aborted"], [1, "complete"]]);
+    expect(await store.schemaVersion()).toBe(SCHEMA_VERSION);
+    expect(await store.finding("old1")).toMatchObject({ siteId: "127-0-0-1-8080", state: "acknowledged", linkText: "关于开展2026年“双随机、一公开”抽查的通知", reopenedCount: 0 });
+    expect((await store.history("old1")).map((h) => h.state)).toEqual(["open", "acknowledged"]);
+    const runs = await store.runs();
+    expect(runs.map((r) => [r.id, r.status, r.siteId])).toEqual([[2, "aborted", "127-0-0-1-8080"], [1, "complete", "127-0-0-1-8080"]]);
     expect(runs[1].stats).toEqual({ pagesCrawled: 3 });
+    expect((await store.sites()).map((s) => [s.id, s.baseUrl])).toEqual([["127-0-0-1-8080", "http://127.0.0.1:8080/"]]);
 
-    // And the upgraded database works as a new one: a crawl with the finding gone fixes it; the lock works.
-    const run = store.beginRun({ name: "上海市嘉定区市场监督管理局", baseUrl: "http://127.0.0.1:8080/" }, "2026-01-12T02:00:00.000Z");
-    store.finishRun(run.id, { complete: true, finishedAt: "2026-01-12T02:10:00.000Z", stats: {}, findings: [], columnNames: {} });
-    expect(store.finding("old1")).toMatchObject({ state: "fixed", fixedAt: "2026-01-12T02:00:00.000Z" });
+    // And the upgraded database works as a new one: a crawl of the same site (its id derived from the base URL)
+    // with the finding gone fixes it; the lock works.
+    const run = await store.beginRun({ name: "上海市嘉定区市场监督管理局", baseUrl: "http://127.0.0.1:8080/" }, "2026-01-12T02:00:00.000Z");
+    await store.finishRun(run.id, { complete: true, finishedAt: "2026-01-12T02:10:00.000Z", stats: {}, findings: [], columnNames: {} });
+    expect(await store.finding("old1")).toMatchObject({ state: "fixed", fixedAt: "2026-01-12T02:00:00.000Z" });
+    expect((await store.history("old1")).map((h) => h.event)).toEqual(["new", "acknowledged", "fixed"]);
   } finally {
-    store.close();
+    await store.close();
   }
 });
 
-it("a read-only open of a database that still needs upgrading says so", () => {
+it("a read-only open of a database that still needs upgrading says so", async () => {
   writeV1();
-  expect(() => openStore(file, { readonly: true })).toThrow(/older than|open it writable once/);
+  await expect(openStore(file, { readonly: true })).rejects.toThrow(/older than|open it writable once/);
 });
 
-it("refuses a database written by a newer gongkai, naming the file, and leaves it untouched", () => {
+it("refuses a database written by a newer gongkai, naming the file, and leaves it untouched", async () => {
   const db = new Database(file);
   db.exec("CREATE TABLE future (x)");
   db.pragma(`user_version = ${SCHEMA_VERSION + 5}`);
   db.close();
-  let err: unknown;
-  try {
-    openStore(file);
-  } catch (e) {
-    err = e;
-  }
+  const err = await openStore(file).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(StoreError);
   expect((err as StoreError).code).toBe("too-new");
   expect((err as Error).message).toContain(file);
@@ -101,11 +106,37 @@ it("refuses a database written by a newer gongkai, naming the file, and leaves i
 it("a file that is not a database gets a clear error naming it", async () => {
   const { writeFileSync } = await import("node:fs");
   writeFileSync(file, "这不是数据库 this is not a database, just text that is long enough to fill a header".repeat(20));
-  expect(() => openStore(file)).toThrow(new RegExp(`not a database.*${file.replace(/[.]/g, "\\.")}`));
+  await expect(openStore(file)).rejects.toThrow(new RegExp(`not a database.*${file.replace(/[.]/g, "\\.")}`));
 });
 
 it("a missing file opened read-only is reported as missing, not created", async () => {
   const { existsSync } = await import("node:fs");
-  expect(() => openStore(file, { readonly: true })).toThrow(/数据库文件不存在 database not found/);
+  await expect(openStore(file, { readonly: true })).rejects.toThrow(/数据库文件不存在 database not found/);
   expect(existsSync(file)).toBe(false);
+});
+
+it.skipIf(!PG)("PostgreSQL: a database migrated by a newer gongkai is refused, naming it without its password", async () => {
+  const t = await createTestDatabase();
+  try {
+    await (await openStore(t.url)).close();
+    const c = new pg.Client({ connectionString: t.url });
+    await c.connect();
+    await c.query("UPDATE gongkai_schema SET version = $1", [PG_SCHEMA_VERSION + 5]);
+    await c.end();
+    const withPassword = t.url.replace("://root@", "://root:s3cret@");
+    const err = await openStore(withPassword).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as StoreError).code).toBe("too-new");
+    expect((err as Error).message).toContain(t.name);
+    expect((err as Error).message).not.toContain("s3cret");
+  } finally {
+    await t.drop();
+  }
+});
+
+it("PostgreSQL that does not answer: a clear error naming it, at once", async () => {
+  const err = await openStore("postgres://root@127.0.0.1:1/gongkai").catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(StoreError);
+  expect((err as StoreError).code).toBe("unreachable");
+  expect((err as Error).message).toMatch(/^无法连接 PostgreSQL 数据库 cannot reach the PostgreSQL database: postgres:\/\/root@127\.0\.0\.1:1\/gongkai/);
 });
