@@ -91,6 +91,19 @@ export interface PageRecord {
   stated?: StatedCount;
   /** The page says it has no content (暂无信息, 暂无数据 …). */
   emptyNotice: boolean;
+  /**
+   * Personal numbers the page's text held (masked samples only), counted on the parse thread before the record's
+   * text was masked (extract/personal-data.ts). Undefined for records made elsewhere.
+   */
+  personalNumbers?: { kind: "id-number" | "mobile-number" | "bank-card"; count: number; samples: string[] }[];
+  /** A 标准目录 page: its rows (公开事项) and what each links to (extract/catalogue.ts). */
+  catalogueRows?: CatalogueRow[];
+}
+
+/** One row of a 标准目录: the matter's name and the pages it links to (none: the row links nowhere). */
+export interface CatalogueRow {
+  name: string;
+  links: { url: string; text: string }[];
 }
 
 /** A way of paging through a list column (crawl/paginate.ts tries them in this order of confidence). */

@@ -6,6 +6,7 @@
 import { Worker } from "node:worker_threads";
 import type { AttachmentScan, PageRecord } from "../types.js";
 import { scanAttachment } from "../extract/attachment-scan.js";
+import { withPersonalDataMasked } from "../extract/personal-data.js";
 
 export type PageMeta = { url: string; finalUrl: string; status: number; contentType?: string };
 export type SyncExtractor = (body: Buffer, meta: PageMeta) => PageRecord;
@@ -46,7 +47,11 @@ export class ParsePool {
   }
 
   /** `GONGKAI_PARSE_THREAD=0` parses on the main thread (for debugging and comparison). */
-  constructor(private readonly fallback: SyncExtractor, useThread = process.env.GONGKAI_PARSE_THREAD !== "0") {
+  private readonly fallback: SyncExtractor;
+
+  /** Records parsed on this thread get their personal numbers masked too, as the worker does (personal-data.ts). */
+  constructor(extract: SyncExtractor, useThread = process.env.GONGKAI_PARSE_THREAD !== "0") {
+    this.fallback = (body, meta) => withPersonalDataMasked(extract(body, meta));
     if (!useThread) this.failed = true;
   }
 

@@ -4,6 +4,7 @@
 import { parentPort } from "node:worker_threads";
 import { extractPageFromBuffer } from "../extract/index.js";
 import { scanAttachment } from "../extract/attachment-scan.js";
+import { withPersonalDataMasked } from "../extract/personal-data.js";
 import { trimHeapWhileCrawling } from "./heap.js";
 
 // This thread's heap is almost all garbage (each page's DOM): keep it from growing far beyond what it holds.
@@ -29,7 +30,8 @@ parentPort?.on("message", (job: ParseJob | ScanJob) => {
     return;
   }
   try {
-    const record = extractPageFromBuffer(Buffer.from(job.body), job.meta);
+    // Personal numbers are counted and masked here: no full number leaves this thread in a record.
+    const record = withPersonalDataMasked(extractPageFromBuffer(Buffer.from(job.body), job.meta));
     parentPort!.postMessage({ id: job.id, record });
   } catch (e) {
     parentPort!.postMessage({ id: job.id, error: String((e as Error)?.stack ?? e) });

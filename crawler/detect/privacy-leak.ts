@@ -56,7 +56,9 @@ export const privacyLeak: Detector = {
       const col = page.columns.map((c) => columns.get(c.columnId)).find((c): c is Column => !!c && privacyScanned(c));
       if (!col) continue;
       const record = page.record;
-      out.push(...leakDrafts(col, record, countPersonalNumbers([record.heading ?? "", record.bodyText].join("\n"))));
+      // Counted on the parse thread before the text was masked; a record made elsewhere is counted here.
+      const counts = record.personalNumbers ?? countPersonalNumbers([record.heading ?? "", record.bodyText].join("\n"));
+      out.push(...leakDrafts(col, record, counts));
       const seen = new Set<string>();
       for (const link of record.links) {
         if (!link.attachment || !link.url || seen.has(link.url)) continue;

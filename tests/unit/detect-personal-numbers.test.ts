@@ -116,3 +116,15 @@ describe("masking and counting", () => {
     for (const id of ids) expect(JSON.stringify(c)).not.toContain(id);
   });
 });
+
+describe("masking a text in place", () => {
+  it("replaces each personal number by its masked form and leaves everything else", async () => {
+    const { maskPersonalNumbers } = await import("../../crawler/detect/lib/personal-numbers.js");
+    const text = `当事人：张三，身份证号码：${ID}，联系电话：13912345678；统一社会信用代码：91310115MA1K3XXX2Q；开户账号：${CARD.replace(/(\d{4})(?=\d)/g, "$1 ")}。`;
+    const masked = maskPersonalNumbers(text);
+    expect(masked).toBe(
+      `当事人：张三，身份证号码：${maskNumber("id-number", ID)}，联系电话：139****5678；统一社会信用代码：91310115MA1K3XXX2Q；开户账号：${maskNumber("bank-card", CARD)}。`,
+    );
+    expect(findPersonalNumbers(masked)).toEqual([]);
+  });
+});

@@ -103,7 +103,7 @@ function around(text: string, start: number, end: number, n = WINDOW): string {
 function mobileOfPerson(text: string, start: number, end: number): boolean {
   const near = before(text, start, 12);
   if (OFFICE_CUES.test(near)) return false;
-  return PERSON_CUES.test(around(text, start, end));
+  return PERSON_CUES.test(around(text, start, end, 40));
 }
 
 export interface PersonalNumberMatch {
@@ -112,20 +112,18 @@ export interface PersonalNumberMatch {
   masked: string;
 }
 
-/**
- * Every unmasked personal number in `text`, masked. Distinct numbers are told apart internally by their full value,
- * which is never returned.
- */
-export function findPersonalNumbers(input: string): PersonalNumberMatch[] {
+interface Located {
+  kind: PersonalNumberKind;
+  value: string;
+  start: number;
+  end: number;
+}
+
+/** Every personal number with where it stands (internal: holds the full value). */
+function locate(input: string): Located[] {
   const text = foldWidth(input);
-  const seen = new Set<string>();
-  const out: PersonalNumberMatch[] = [];
-  const add = (kind: PersonalNumberKind, n: string) => {
-    const key = `${kind}:${n.toUpperCase()}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    out.push({ kind, masked: maskNumber(kind, n) });
-  };
+  const out: Located[] = [];
+  const at = (kind: PersonalNumberKind, value: string, start: number, end: number) => out.push({ kind, value, start, end });
   for (const m of text.matchAll(RUN)) {
     const token = m[0];
     const start = m.index!;
@@ -136,22 +134,53 @@ export function findPersonalNumbers(input: string): PersonalNumberMatch[] {
     if (/[-/._]/.test(prev) && /[0-9A-Za-z]/.test(text[start - 2] ?? "")) continue;
     if (/[-/._]/.test(next) && /[0-9A-Za-z]/.test(text[end + 1] ?? "")) continue;
     if (NOT_PERSONAL_BEFORE.test(before(text, start, 10))) continue;
-    if (token.length === 18 && isValidIdNumber18(token)) add("id-number", token);
+    if (token.length === 18 && isValidIdNumber18(token)) at("id-number", token, start, end);
     else if (token.length === 15 && isValidIdNumber15(token)) {
-      if (CARD_CUES.test(before(text, start)) && luhnValid(token)) add("bank-card", token);
-      else add("id-number", token);
+      if (CARD_CUES.test(before(text, start)) && luhnValid(token)) at("bank-card", token, start, end);
+      else at("id-number", token, start, end);
     } else if (token.length === 11 && /^1[3-9]\d{9}$/.test(token)) {
-      if (mobileOfPerson(text, start, end)) add("mobile-number", token);
+      if (mobileOfPerson(text, start, end)) at("mobile-number", token, start, end);
     } else if (token.length >= 16 && token.length <= 19 && /^\d+$/.test(token)) {
-      if (luhnValid(token) && CARD_CUES.test(before(text, start))) add("bank-card", token);
+      if (luhnValid(token) && CARD_CUES.test(before(text, start))) at("bank-card", token, start, end);
     }
   }
   // Card numbers are often written in groups of four (6222 0212 3456 7890 123).
   for (const m of text.matchAll(/(?<![0-9A-Za-z])(\d{4}(?: \d{4}){3}(?: \d{1,3})?)(?![0-9A-Za-z])/g)) {
     const digits = m[1]!.replace(/ /g, "");
-    if (digits.length >= 16 && luhnValid(digits) && CARD_CUES.test(before(text, m.index!))) add("bank-card", digits);
+    if (digits.length >= 16 && luhnValid(digits) && CARD_CUES.test(before(text, m.index!))) at("bank-card", digits, m.index!, m.index! + m[0].length);
   }
   return out;
+}
+
+/**
+ * Every unmasked personal number in `text`, masked. Distinct numbers are told apart internally by their full value,
+ * which is never returned.
+ */
+export function findPersonalNumbers(text: string): PersonalNumberMatch[] {
+  const seen = new Set<string>();
+  const out: PersonalNumberMatch[] = [];
+  for (const l of locate(text)) {
+    const key = `${l.kind}:${l.value.toUpperCase()}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ kind: l.kind, masked: maskNumber(l.kind, l.value) });
+  }
+  return out;
+}
+
+/** The text with every personal number replaced by its masked form (the rest unchanged). */
+export function maskPersonalNumbers(text: string): string {
+  const found = locate(text).sort((a, b) => a.start - b.start);
+  if (!found.length) return text;
+  let out = "";
+  let pos = 0;
+  for (const l of found) {
+    if (l.start < pos) continue;
+    // Grouped card numbers keep their spaces out: the masked form stands for the whole group.
+    out += text.slice(pos, l.start) + maskNumber(l.kind, l.value);
+    pos = l.end;
+  }
+  return out + text.slice(pos);
 }
 
 /** Count and sample the personal numbers of a text by kind (kinds with none are left out). */
