@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// `npm install` / `npm ci` / `npm pack` in a checkout: compile the CLI to dist/ (tsconfig.build.json).
-// tsc writes dist/ even when the types have errors; a type error then must not make `npm install` itself fail
-// (`npm run typecheck` and `npm run build` are the strict gates), so it is reported here and the install goes on.
-// A build that wrote no entry point is a real failure.
+// `npm run build` (and `npm pack`, through prepack): compile the CLI to dist/ with tsc (tsconfig.build.json).
+// tsc writes dist/ even when the types have errors; those are printed and the build goes on (`npm run typecheck`
+// is the strict gate), so one engineer's half-typed edit does not stop everyone's package test. A build that wrote
+// no entry point is a real failure.
 import { spawnSync } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
