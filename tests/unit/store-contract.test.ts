@@ -242,5 +242,71 @@ describe("page cache and link checks", () => {
     expect(latest.has("http://127.0.0.1:8080/only-first.html")).toBe(false);
   });
 });
+
+describe("several sites in one store", () => {
+  const other = { id: "jiading-wsjkw", name: "上海市嘉定区卫生健康委员会", baseUrl: "http://127.0.0.2:8080/" };
+  const otherLink = (id: string, target: string) => link(id, target, { pageUrl: "http://127.0.0.2:8080/xxgk/zcwj/index.html" });
+
+  it("findings of two sites never mix: a complete crawl of one fixes nothing of the other; the same id is two findings", async () => {
+    const all = await openStore(db);
+    const b = all.forSite(other.id);
+    try {
+      await crawl("2026-03-02T02:00:00.000Z", [link("a", "http://127.0.0.1:8080/gone.html"), link("same", "http://127.0.0.1:8080/x.html")]);
+      await crawl("2026-03-02T03:00:00.000Z", [otherLink("b", "http://127.0.0.2:8080/gone.html"), otherLink("same", "http://127.0.0.2:8080/x.html")], true, undefined, b, other);
+      // Site B crawled again, complete, with nothing found: only B's findings are fixed.
+      await crawl("2026-03-03T03:00:00.000Z", [], true, undefined, b, other);
+      expect((await store.findings()).map((f) => [f.id, f.state, f.siteId])).toEqual([
+        ["a", "open", "127-0-0-1-8080"],
+        ["same", "open", "127-0-0-1-8080"],
+      ]);
+      expect((await b.findings()).map((f) => [f.id, f.state, f.siteId])).toEqual([
+        ["b", "fixed", other.id],
+        ["same", "fixed", other.id],
+      ]);
+      // A person's state change on one site's finding leaves the other site's finding of the same id alone.
+      await store.setState("same", { state: "acknowledged", by: { name: "张三", department: "办公室" } });
+      expect((await b.finding("same"))!.state).toBe("fixed");
+      expect((await b.history("same")).map((h) => h.event)).toEqual(["new", "fixed"]);
+      expect((await store.history("same")).map((h) => h.event)).toEqual(["new", "acknowledged"]);
+      // Each site's runs and events are its own; an unbound handle sees every site.
+      expect((await b.runs()).map((r) => r.siteId)).toEqual([other.id, other.id]);
+      expect((await store.events()).every((e) => e.siteId === "127-0-0-1-8080")).toBe(true);
+      expect((await all.findings()).length).toBe(4);
+      expect((await all.sites()).map((s) => [s.id, s.name, s.lastRun?.status])).toEqual([
+        ["127-0-0-1-8080", site.name, "complete"],
+        [other.id, other.name, "complete"],
+      ]);
+    } finally {
+      await all.close();
+    }
+  });
+
+  it("each site has its own page cache and link checks", async () => {
+    const b = store.forSite(other.id);
+    const url = "http://127.0.0.1:8080/shared.html";
+    await store.savePageCache([{ url, etag: '"a"', record: { url, finalUrl: url, status: 200, title: "甲", meta: {}, breadcrumb: [], metadata: {}, dates: {}, bodyText: "", anchors: [], links: [], listItems: [], pagination: [], emptyNotice: false }, fetchedAt: "2026-03-02T02:00:00.000Z" }]);
+    expect((await b.loadPageCache([url])).size).toBe(0);
+    const run = await b.beginRun(other, "2026-03-02T02:00:00.000Z");
+    await b.saveLinkChecks(run.id, [{ url, outcome: "broken", redirects: [], method: "HEAD", attempts: 1, checkedAt: "2026-03-02T02:00:00.000Z" }]);
+    await b.finishRun(run.id, { complete: true, finishedAt: "2026-03-02T03:00:00.000Z", stats: {}, findings: [] });
+    expect((await store.loadLatestLinkChecks()).size).toBe(0);
+    expect((await b.loadLatestLinkChecks()).get(url)).toMatchObject({ outcome: "broken" });
+    expect((await store.loadPageCache([url])).get(url)).toMatchObject({ etag: '"a"' });
+  });
+
+  it("a handle bound to one site refuses a run of another; an unbound handle refuses what needs a site", async () => {
+    await expect(store.beginRun(other, "2026-03-02T02:00:00.000Z")).rejects.toThrow(/handle is bound to site 127-0-0-1-8080, not jiading-wsjkw/);
+    const all = await openStore(db);
+    try {
+      await expect(all.loadPageCache([])).rejects.toThrow(/^需要指定站点（site\.id）.*a site \(site\.id\) is needed/);
+      // beginRun names its site: the run is that site's (id derived from the base URL when none is given).
+      const run = await all.beginRun({ name: "无编号", baseUrl: "https://www.jiading.gov.cn/scjgj/" }, "2026-03-02T02:00:00.000Z");
+      expect(run.siteId).toBe("jiading-gov-cn-scjgj");
+      await all.abortRun(run.id, "测试 test");
+    } finally {
+      await all.close();
+    }
+  });
+});
 });
 });
