@@ -22,6 +22,8 @@ export interface ApiFound {
   paging: ApiPaging;
   /** Pages 1 … pagesDone were already asked (by the page's own scripts): never asked again. */
   pagesDone: number;
+  /** Where a record's page is when the API gives only its id (learnt from the list the page drew). */
+  idUrl?: (id: string) => string;
 }
 
 export interface DrivenList {
@@ -56,13 +58,14 @@ function parseJson(body: Buffer): unknown {
 }
 
 /** The list answer among the JSON the page fetched (from `from` on), the one holding most records. */
-function listAnswer(json: JsonSeen[], from: number, drawn: string[]): { url: string; answer: ListApiAnswer } | undefined {
-  let best: { url: string; answer: ListApiAnswer } | undefined;
+function listAnswer(json: JsonSeen[], from: number, drawn: string[]): { url: string; answer: ListApiAnswer; idUrl?: (id: string) => string } | undefined {
+  let best: { url: string; answer: ListApiAnswer; idUrl?: (id: string) => string } | undefined;
   for (const seen of json.slice(from)) {
     const data = parseJson(seen.body);
     if (data === undefined) continue;
-    const answer = readListApi(data, seen.url, idUrlPattern(recordIds(data), drawn));
-    if (answer && answer.items.length > 0 && (!best || answer.records > best.answer.records)) best = { url: seen.url, answer };
+    const idUrl = idUrlPattern(recordIds(data), drawn);
+    const answer = readListApi(data, seen.url, idUrl);
+    if (answer && answer.items.length > 0 && (!best || answer.records > best.answer.records)) best = idUrl ? { url: seen.url, answer, idUrl } : { url: seen.url, answer };
   }
   return best;
 }
@@ -132,7 +135,7 @@ export async function driveList(page: Page, o: DriveOptions): Promise<DrivenList
   const api = listAnswer(o.json, 0, drawn());
   if (api) {
     const paging = apiPagingOf(api.url, api.answer.pageSize ?? api.answer.records);
-    if (paging) return { ...out, api: { firstUrl: api.url, first: api.answer, paging, pagesDone: 1 }, how: "json-api" };
+    if (paging) return { ...out, api: { firstUrl: api.url, first: api.answer, paging, pagesDone: 1, idUrl: api.idUrl }, how: "json-api" };
   }
   const seen = new Set(firstItems.map((i) => i.url));
   for (let n = 2; n <= o.maxPages && Date.now() < o.deadline; n++) {
@@ -146,7 +149,7 @@ export async function driveList(page: Page, o: DriveOptions): Promise<DrivenList
       const paging = next && apiPagingFromPair(api.url, next.url, api.answer.pageSize ?? api.answer.records);
       if (paging && next.answer.items.length > 0) {
         out.pages.push(items.length ? items : next.answer.items);
-        return { ...out, api: { firstUrl: api.url, first: api.answer, paging, pagesDone: n }, how: "json-api" };
+        return { ...out, api: { firstUrl: api.url, first: api.answer, paging, pagesDone: n, idUrl: api.idUrl }, how: "json-api" };
       }
     }
     if (fresh.length === 0) break; // the click brought nothing new: the end of the list (or a pager we cannot drive)

@@ -181,14 +181,14 @@ export class PlaywrightRenderer implements JsRenderer {
     const stated: StatedCount = { ...(record.stated ?? {}) };
     stated.perPage = driven.pages[0].length;
     if (driven.api) {
-      const { first, paging, firstUrl, pagesDone } = driven.api;
+      const { first, paging, firstUrl, pagesDone, idUrl } = driven.api;
       const pageCount = Math.min(apiPageCount(first) ?? o.maxPages, o.maxPages);
       if (first.total !== undefined) stated.items = first.total;
       if (first.pages !== undefined) stated.pages = first.pages;
       stated.perPage = first.pageSize ?? first.records;
       const seen = new Set(pages.flat().map((i) => i.url));
       for (let n = pagesDone + 1; n <= pageCount; n += API_BATCH) {
-        const batch = Array.from({ length: Math.min(API_BATCH, pageCount - n + 1) }, (_, k) => this.apiPage(apiPageUrl(firstUrl, paging, n + k)));
+        const batch = Array.from({ length: Math.min(API_BATCH, pageCount - n + 1) }, (_, k) => this.apiPage(apiPageUrl(firstUrl, paging, n + k), idUrl));
         const answers = await Promise.all(batch);
         let stop = false;
         for (const items of answers) {
@@ -208,12 +208,12 @@ export class PlaywrightRenderer implements JsRenderer {
   }
 
   /** One page of a list API, asked through the Fetcher (per-host limit, robots), counted as checked. */
-  private async apiPage(url: string): Promise<ListItem[]> {
+  private async apiPage(url: string, idUrl?: (id: string) => string): Promise<ListItem[]> {
     const out = await this.o.fetcher.fetch(url, { method: "GET", priority: PRIORITY.walk, bodyLimit: () => this.o.maxBodyBytes });
     if (!this.o.checker.has(url)) this.o.checker.record(url, classify({ outcome: out, checkedAt: this.o.now().toISOString() }));
     if (out.status === undefined || out.status < 200 || out.status >= 300 || out.error || !out.body) return [];
     try {
-      return readListApi(JSON.parse(out.body.toString("utf8").replace(/^\uFEFF/, "")), out.finalUrl ?? url)?.items ?? [];
+      return readListApi(JSON.parse(out.body.toString("utf8").replace(/^\uFEFF/, "")), out.finalUrl ?? url, idUrl)?.items ?? [];
     } catch {
       return [];
     }

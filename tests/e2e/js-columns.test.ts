@@ -6,42 +6,43 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConfigSchema, type Config } from "../../shared/schema.js";
+import { ConfigSchema, type Config, type ConfigInput } from "../../shared/schema.js";
 import { runCrawl, type CrawlResult } from "../../crawler/pipeline.js";
 import { startDemoSite, type DemoSite } from "../fixtures/demo-site/server.js";
 import { JS_LIST_API } from "../fixtures/demo-site/plants-jslist.js";
+import { startTestSite, type Route, type TestSite } from "./crawl-helpers.js";
 
 const JS_COLUMNS = ["xzxk", "bmgs", "zdjc"];
 
-let site: DemoSite;
-let dir: string;
-let crawl: CrawlResult;
-let requests: DemoSite["requests"];
-/** findings.json `coverage` (written once the coverage reporting is in). */
-let coverageFile: { columnId: string; listed: number | null; reached: number; how: string }[];
-
-beforeAll(async () => {
-  site = await startDemoSite({ jsColumn: true });
-  dir = mkdtempSync(path.join(tmpdir(), "gongkai-js-columns-"));
-  const all = ConfigSchema.parse(site.config);
-  // Only the script-built columns: the rest of the demo site is crawl-demo.test.ts's.
-  const config: Config = { ...all, columns: all.columns.filter((c) => JS_COLUMNS.includes(c.id)) };
-  expect(config.columns.every((c) => c.javascript)).toBe(true);
-  crawl = await runCrawl(config, { dbFile: path.join(dir, "db.sqlite"), outDir: path.join(dir, "out"), now: new Date(site.manifest.now), log: () => undefined });
-  requests = [...site.requests];
-  coverageFile = JSON.parse(readFileSync(crawl.findingsFile, "utf8")).coverage ?? [];
-});
-
-afterAll(async () => {
-  await site?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-const manifestColumn = (id: string) => site.manifest.columns.find((c) => c.id === id)!;
-/** Item pages the crawl fetched for a column. */
-const itemPages = (id: string) => crawl.data.pages.filter((p) => p.columns.some((c) => c.columnId === id && c.role === "item")).map((p) => p.record.url);
-
 describe("javascript: true columns in a real browser", () => {
+  let site: DemoSite;
+  let dir: string;
+  let crawl: CrawlResult;
+  let requests: DemoSite["requests"];
+  /** findings.json `coverage` (written once the coverage reporting is in). */
+  let coverageFile: { columnId: string; listed: number | null; reached: number; how: string }[];
+
+  beforeAll(async () => {
+    site = await startDemoSite({ jsColumn: true });
+    dir = mkdtempSync(path.join(tmpdir(), "gongkai-js-columns-"));
+    const all = ConfigSchema.parse(site.config);
+    // Only the script-built columns: the rest of the demo site is crawl-demo.test.ts's.
+    const config: Config = { ...all, columns: all.columns.filter((c) => JS_COLUMNS.includes(c.id)) };
+    expect(config.columns.every((c) => c.javascript)).toBe(true);
+    crawl = await runCrawl(config, { dbFile: path.join(dir, "db.sqlite"), outDir: path.join(dir, "out"), now: new Date(site.manifest.now), log: () => undefined });
+    requests = [...site.requests];
+    coverageFile = JSON.parse(readFileSync(crawl.findingsFile, "utf8")).coverage ?? [];
+  });
+
+  afterAll(async () => {
+    await site?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const manifestColumn = (id: string) => site.manifest.columns.find((c) => c.id === id)!;
+  /** Item pages the crawl fetched for a column. */
+  const itemPages = (id: string) => crawl.data.pages.filter((p) => p.columns.some((c) => c.columnId === id && c.role === "item")).map((p) => p.record.url);
+
   it("crawls every page's items of the list drawn from a JSON API (3 pages behind a JavaScript pager)", () => {
     const mc = manifestColumn("xzxk");
     expect(mc.listPages).toBeGreaterThanOrEqual(3);
@@ -97,5 +98,118 @@ describe("javascript: true columns in a real browser", () => {
       if (written) expect({ listed: written.listed, reached: written.reached, how: written.how }, id).toEqual({ listed: c!.listed, reached: c!.reached, how: c!.how });
     }
     expect(crawl.findings.filter((f) => f.kind === "coverage" || f.kind === "empty-column")).toEqual([]);
+  });
+});
+
+// Pagers as sites write them, one column each: every page reached by clicking, whatever the control looks like.
+const N = 13; // items per column: pages of 5, 5 and 3
+const PER = 5;
+const pad = (n: number) => String(n).padStart(2, "0");
+const doc = (title: string, body = "") =>
+  `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${title}</title></head><body><div class="main"><h1>${title}</h1><p>发布日期：2026-11-01</p><p>正文。</p>${body}</div></body></html>`;
+
+/** A list page holding its records in an inline script (a JS literal, not JSON), drawing page p with `pager(p, pages)`. */
+function inlineList(key: string, name: string, pager: string, stated = ""): string {
+  const data = Array.from({ length: N }, (_, i) => `{t:"${name}第${i + 1}号公告",u:"/${key}/d${i + 1}.html",d:"2026-11-${pad(28 - i)}"}`).join(",");
+  return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${name}</title></head><body>
+<div class="main"><h2>${name}</h2><ul class="list" id="l"></ul><div class="pager" id="p"></div></div>
+<script>
+var D = [${data}], PER = ${PER}, cur = 1, pages = Math.ceil(D.length / PER);
+function draw(p) {
+  cur = Math.min(Math.max(1, Number(p)), pages);
+  var h = "";
+  D.slice((cur - 1) * PER, cur * PER).forEach(function (r) { h += '<li><a href="' + r.u + '">' + r.t + '</a><span class="date">' + r.d + "</span></li>"; });
+  document.getElementById("l").innerHTML = h;
+  document.getElementById("p").innerHTML = ${JSON.stringify(stated)} + (${pager})(cur, pages);
+}
+function goPage(p) { draw(p); }
+function turn(p) { draw(p); }
+draw(1);
+</script></body></html>`;
+}
+
+const PAGERS: Record<string, { name: string; pager: string; stated?: string; script?: string }> = {
+  // javascript:goPage(N) links
+  gopage: { name: "通知", pager: `function (c, n) { var h = ""; for (var i = 1; i <= n; i++) h += i === c ? "<span>" + i + "</span> " : '<a href="javascript:goPage(' + i + ')">' + i + "</a> "; return h; }` },
+  // onclick on list elements, the page number quoted
+  onclick: { name: "公示", pager: `function (c, n) { var h = "<ul>"; for (var i = 1; i <= n; i++) h += "<li onclick=\\"turn('" + i + "')\\">" + i + "</li>"; return h + "</ul>"; }` },
+  // 下一页 only, wired by addEventListener (nothing in the markup names a page)
+  next: {
+    name: "动态",
+    pager: `function (c, n) { return '<a href="javascript:;" id="nx">下一页</a>'; }`,
+    script: `document.addEventListener("click", function (e) { if (e.target.id === "nx") { e.preventDefault(); draw(cur + 1); } });`,
+  },
+  // states 共15条, but its 下一页 redraws the same page: one click that brings nothing new ends the paging
+  stuck: { name: "公告", pager: `function (c, n) { return '<a href="javascript:void(0)" onclick="draw(1)">下一页</a>'; }`, stated: `共${N}条 ` },
+};
+
+describe("script pagers of every kind, clicked in a real browser", () => {
+  let test: TestSite;
+  let dir: string;
+  let result: CrawlResult;
+  const apiAsked = new Map<string, number>();
+
+  beforeAll(async () => {
+    const routes: Record<string, Route> = {};
+    for (const [key, v] of Object.entries(PAGERS)) {
+      const html = inlineList(key, v.name, v.pager, v.stated).replace("</body>", `<script>${v.script ?? ""}</script></body>`);
+      routes[`/${key}/index.html`] = { body: html };
+      for (let i = 1; i <= N; i++) routes[`/${key}/d${i}.html`] = { body: doc(`${v.name}第${i}号公告`) };
+    }
+    // A list API that names records by id only; the page draws /ids/content/post_<id>.html from them.
+    routes["/ids/index.html"] = {
+      body: `<!DOCTYPE html><html><head><meta charset="utf-8"><title>信息</title></head><body><div class="main"><ul class="list" id="l"></ul><div class="pager"><a href="javascript:;" id="nx">下一页</a></div></div>
+<script>
+var idx = 0;
+function load() {
+  fetch("/api/ids?col=7&pageIndex=" + idx).then(function (r) { return r.json(); }).then(function (d) {
+    document.getElementById("l").innerHTML = d.rows.map(function (r) { return '<li><a href="/ids/content/post_' + r.docId + '.html">' + r.title + '</a><span>' + r.pubDate + "</span></li>"; }).join("");
+  });
+}
+document.getElementById("nx").onclick = function () { idx++; load(); };
+load();
+</script></body></html>`,
+    };
+    routes["/api/ids?*"] = (req) => {
+      const k = Number(new URL(req.url!, "http://x").searchParams.get("pageIndex") ?? 0);
+      apiAsked.set(String(k), (apiAsked.get(String(k)) ?? 0) + 1);
+      const rows = Array.from({ length: N }, (_, i) => ({ docId: 80100 + i, title: `信息第${i + 1}号`, pubDate: `2026-10-${pad(28 - i)}` })).slice(k * PER, (k + 1) * PER);
+      return { headers: { "content-type": "application/json" }, body: JSON.stringify({ rows, totalCount: N, pageIndex: k }) };
+    };
+    for (let i = 0; i < N; i++) routes[`/ids/content/post_${80100 + i}.html`] = { body: doc(`信息第${i + 1}号`) };
+    test = await startTestSite(routes);
+    dir = mkdtempSync(path.join(tmpdir(), "gongkai-js-pagers-"));
+    const maintainer = { department: "办公室", name: "张三", email: "zhangsan@example.invalid" };
+    const input: ConfigInput = {
+      site: { name: "测试区市场监督管理局", baseUrl: test.baseUrl },
+      crawl: { concurrency: 2, requestTimeoutSecs: 3, maxPagesPerColumn: 60, contact: "ops@example.invalid", retries: 1 },
+      columns: [...Object.keys(PAGERS), "ids"].map((key) => ({ id: key, name: key, url: `${test.baseUrl}${key}/index.html`, type: "notice", javascript: true, maintainer })),
+    };
+    result = await runCrawl(ConfigSchema.parse(input), { dbFile: path.join(dir, "db.sqlite"), outDir: path.join(dir, "out"), now: new Date("2026-12-01T02:00:00Z"), log: () => undefined });
+  });
+
+  afterAll(async () => {
+    await test?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const walk = (id: string) => result.data.columns.find((w) => w.column.id === id)!;
+  const fetched = (id: string) => result.data.pages.filter((p) => p.columns.some((c) => c.columnId === id && c.role === "item")).length;
+
+  it.each(["gopage", "onclick", "next"])("%s: every item on every page is reached by clicking", (id) => {
+    expect(walk(id).items.length).toBe(N);
+    expect(fetched(id)).toBe(N);
+    expect(walk(id).coverage?.how).toBe("js-pager");
+  });
+
+  it("stops when a click brings no new item, and the stated count shows what was missed", () => {
+    expect(walk("stuck").items.length).toBe(PER);
+    expect(walk("stuck").coverage).toMatchObject({ listed: N, reached: PER });
+  });
+
+  it("pages an id-only list API directly, each page once, and finds every record's page", () => {
+    expect([...apiAsked.entries()].sort()).toEqual([["0", 1], ["1", 1], ["2", 1]]);
+    expect(fetched("ids")).toBe(N);
+    expect(walk("ids").coverage).toMatchObject({ listed: N, reached: N, how: "json-api" });
   });
 });
