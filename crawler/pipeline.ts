@@ -148,7 +148,8 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
       extract: textOf,
       concurrency: config.crawl.concurrency,
       checkExternal: config.crawl.checkExternalLinks,
-      previous: config.crawl.recheckAfterHours > 0 ? await store.loadLatestLinkChecks() : undefined,
+      // Also with recheckAfterHours 0: scanned attachments are then asked conditionally with the stored validators.
+      previous: config.crawl.recheckAfterHours > 0 || config.columns.some(privacyScanned) ? await store.loadLatestLinkChecks() : undefined,
       recheckAfterMs: config.crawl.recheckAfterHours * 3600e3,
       now: clock,
       onChecked: () => progress.checked(),
