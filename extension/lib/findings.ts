@@ -6,17 +6,21 @@ import type { Translate } from "./i18n.js";
 
 export type { ApiFinding };
 
-const KNOWN_KINDS = ["broken-link", "wrong-link", "misfiled", "stale-guide", "stale-column", "empty-column", "missing-interpretation"];
 const SEVERITY_RANK: Record<string, number> = { high: 0, medium: 1, low: 2 };
 
-const keyPart = (kind: string) => (KNOWN_KINDS.includes(kind) ? kind.replace(/-/g, "_") : "other");
+/** `prefix_kind_name` when the locale has it, else `prefix_other`: a kind added later still reads as a problem. */
+function labelOrOther(t: Translate, prefix: string, kind: string): string {
+  const key = `${prefix}_${kind.replace(/-/g, "_")}`;
+  const text = t(key);
+  return text === key ? t(`${prefix}_other`) : text;
+}
 
 export function kindLabel(t: Translate, kind: string): string {
-  return t(`kind_${keyPart(kind)}`);
+  return labelOrOther(t, "kind", kind);
 }
 
 export function adviceFor(t: Translate, kind: string): string {
-  return t(`advice_${keyPart(kind)}`);
+  return labelOrOther(t, "advice", kind);
 }
 
 export function stateLabel(t: Translate, state: string | undefined): string {

@@ -20,6 +20,11 @@ const MESSAGES = {
   kind_stale_column: ["栏目不更新", "Column not updated"],
   kind_empty_column: ["空白栏目", "Empty column"],
   kind_missing_interpretation: ["缺少政策解读", "No policy interpretation"],
+  kind_late_publication: ["公开不及时", "Published late"],
+  kind_missed_deadline: ["逾期未公开", "Yearly item missing"],
+  kind_missing_feedback: ["缺少意见反馈", "No feedback on the consultation"],
+  kind_catalogue_gap: ["目录条目缺失", "Catalogue entry without content"],
+  kind_privacy_leak: ["公开个人隐私信息", "Personal data published"],
   kind_other: ["其他问题", "Other problem"],
 
   advice_broken_link: ["修正链接地址，或删除该链接；附件丢失的，重新上传附件。", "Correct the link's address or remove it; re-upload a missing attachment."],
@@ -34,6 +39,17 @@ const MESSAGES = {
   advice_missing_interpretation: [
     "为这份政策文件发布解读（文字、图解或视频均可），并让两者相互链接。",
     "Publish an interpretation of this policy document (text, graphic or video) and link the two.",
+  ],
+  advice_late_publication: [
+    "今后在信息形成或变更之日起 20 个工作日内发布（《政府信息公开条例》第二十六条）。",
+    "Publish within 20 working days of the information being made or changed (Regulations art. 26).",
+  ],
+  advice_missed_deadline: ["尽快在本栏目发布应按期公开的年度信息。", "Publish the yearly item this column must hold as soon as possible."],
+  advice_missing_feedback: ["发布这次征求意见的意见收集和采纳情况，并与正式文件相互链接。", "Publish how the comments were received and used, and link it with the final document."],
+  advice_catalogue_gap: ["为目录中的这一事项补上链接，指向有内容的栏目或页面。", "Link this catalogue entry to a column or page that holds its content."],
+  advice_privacy_leak: [
+    "立即撤下或替换页面、附件中的个人号码（遮盖处理，如 3101**********1234），并检查其他已发布的文件。",
+    "Take down or mask the personal number in the page or attachment at once (e.g. 3101**********1234), and check other published files.",
   ],
   advice_other: ["核实后处理。", "Check and fix."],
 

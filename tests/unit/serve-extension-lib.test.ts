@@ -20,6 +20,7 @@ const zhMessages = load("zh_CN");
 const enMessages = load("en");
 const zh = translatorFrom(zhMessages);
 const en = translatorFrom(enMessages);
+const FINDING_FOR_LABELS = { id: "x", kind: "broken-link", reason: "r", severity: "low", columnId: "c", pageUrl: "http://site.invalid/", message: "m", maintainer: { department: "办公室", name: "张三" }, firstSeen: "2026-11-01T00:00:00Z", lastSeen: "2026-11-01T00:00:00Z", evidence: {} };
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -46,6 +47,16 @@ describe("locales", () => {
     for (const kind of ["broken-link", "wrong-link", "misfiled", "stale-guide", "stale-column", "empty-column", "missing-interpretation"])
       expect(kindLabel(zh, kind)).not.toMatch(/^kind_/);
     for (const state of ["open", "acknowledged", "false-positive", "fixed"]) expect(stateLabel(en, state)).not.toMatch(/^state_/);
+  });
+
+  it("names every kind a crawl can report, and a kind it does not know as 其他问题", () => {
+    for (const kind of ["late-publication", "missed-deadline", "missing-feedback", "catalogue-gap", "privacy-leak"]) {
+      expect(kindLabel(zh, kind), kind).not.toBe(zh("kind_other"));
+      expect(kindLabel(en, kind), kind).not.toMatch(/^kind_/);
+    }
+    expect(kindLabel(zh, "privacy-leak")).toBe("公开个人隐私信息");
+    expect(kindLabel(zh, "some-future-kind")).toBe("其他问题");
+    expect(describeFinding(zh, { ...FINDING_FOR_LABELS, kind: "some-future-kind" } as StoredFinding, new Date()).advice).toBe(`处理建议：${zh("advice_other")}`);
   });
 
   it("substitutes like chrome.i18n", () => {
