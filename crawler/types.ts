@@ -174,6 +174,11 @@ export interface ColumnCoverage {
   abandoned?: string[];
   /** The walk started with the strategy that worked in the last crawl (remembered per column in the store). */
   remembered?: boolean;
+  /**
+   * List pages reached when they are not pages of their own in ColumnWalk.listPages: a script-built list paged
+   * through its JSON API or by clicking its pager (one listPages entry, many pages). findings.json `listPages`.
+   */
+  listPages?: number;
 }
 
 export type BrokenReason =

@@ -196,7 +196,7 @@ export class PlaywrightRenderer implements JsRenderer {
           // A page that fails, or repeats what was had (an API ignoring the parameter): the list ends here.
           if (fresh.length === 0) stop = true;
           for (const i of fresh) seen.add(i.url);
-          pages.push(items);
+          if (items.length) pages.push(items);
         }
         if (stop) break;
       }

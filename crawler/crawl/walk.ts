@@ -132,6 +132,8 @@ interface ColumnState {
   listOrder: Map<string, number>;
   /** A script-built list paged through by the renderer: how ("json-api", "js-pager"). */
   jsHow?: RenderedList["how"];
+  /** …and how many list pages that reached. */
+  jsPages?: number;
 }
 
 /** `http://h/a/b/index.html` → `http://h/a/b/` */
@@ -233,7 +235,10 @@ export class ColumnWalker {
         const reached = s.walk.items.length - s.itemsNotFetched;
         s.walk.coverage = { listed: statedListed(s.stated, pageSize, s.walk.items.length), reached, ...s.paging.outcome() };
         if (s.stated?.pages !== undefined) s.walk.coverage.statedPages = s.stated.pages;
-        if (s.jsHow) s.walk.coverage.how = s.jsHow;
+        if (s.jsHow) {
+          s.walk.coverage.how = s.jsHow;
+          s.walk.coverage.listPages = s.jsPages;
+        }
       }
     }
     const trappedPaths = new Set(states.flatMap((s) => [...s.guard.trapped]));
@@ -459,6 +464,7 @@ export class ColumnWalker {
         s.stated = result.jsList.stated;
         s.firstPageItems = result.jsList.stated.perPage ?? record.listItems.length;
         s.jsHow = result.jsList.how;
+        s.jsPages = result.jsList.pagesReached;
       } else if (isStart) {
         s.stated = record.stated;
         s.firstPageItems = record.listItems.length;

@@ -94,6 +94,7 @@ describe("javascript: true columns in a real browser", () => {
       expect(c!.listed, id).toBe(manifestColumn(id).listed ?? manifestColumn(id).items);
       expect(c!.reached, id).toBe(c!.listed);
       expect(c!.how, id).toBe(how[id]);
+      expect(c!.listPages, id).toBe(manifestColumn(id).listPages);
       const written = coverageFile.find((x) => x.columnId === id);
       if (written) expect({ listed: written.listed, reached: written.reached, how: written.how }, id).toEqual({ listed: c!.listed, reached: c!.reached, how: c!.how });
     }
