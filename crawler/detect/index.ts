@@ -9,9 +9,11 @@ import { misfiled } from "./misfiled.js";
 import { staleGuide } from "./stale-guide.js";
 import { staleColumn } from "./stale-column.js";
 import { emptyColumn } from "./empty-column.js";
-import { missingInterpretation } from "./missing-interpretation.js";
+import { interpretationNotLinkedBack, missingInterpretation } from "./missing-interpretation.js";
 import { latePublication } from "./late-publication.js";
 import { missedDeadline } from "./missed-deadline.js";
+import { missingFeedback } from "./missing-feedback.js";
+import { catalogueGap } from "./catalogue-gap.js";
 import { coverage } from "./coverage.js";
 import { privacyLeak } from "./privacy-leak.js";
 
@@ -24,8 +26,11 @@ export const DETECTORS: Detector[] = [
   staleColumn,
   emptyColumn,
   missingInterpretation,
+  interpretationNotLinkedBack,
   latePublication,
   missedDeadline,
+  missingFeedback,
+  catalogueGap,
   coverage,
   privacyLeak,
 ];

@@ -2,6 +2,8 @@
 // interpretation column links to it or names it (its title, the 《…》 title inside it, or its 发文字号), when an
 // interpretation column lists an entry naming it, or when it links to an interpretation itself (解读, 图解,
 // 一图读懂 …). A new document gets 20 working days (《条例》 art. 26) before it is reported.
+// not-linked-back: the two must link each other. A 解读 that links the document, or names it (title, 《…》 title or
+// 发文字号) in its own title or opening, while the document's page has no link to that 解读, is reported per pair.
 import type { Column, FindingDraft } from "../../shared/schema.js";
 import type { CrawlData, DetectContext, Detector, LinkRecord, ListItem, PageRecord } from "../types.js";
 import { PageIndex, listPageKeys, settingsFor, urlKey } from "./lib/columns.js";
@@ -36,6 +38,10 @@ function sameHost(a: string, b: string): boolean {
 
 interface Interpretation {
   url?: string;
+  /** Every URL the 解读 is known by (listed, requested, final): a link to any of them is a link back. */
+  urls: Set<string>;
+  /** Title and the first lines of the body, squashed: where a 解读 says which document it interprets. */
+  opening: string;
   docNumbers: DocNumber[];
   /** Title and body, squashed, for "names the document". */
   text: string;
@@ -105,7 +111,9 @@ function buildModel(data: CrawlData, ctx: DetectContext): Model {
       const text = squash([item.title, title, (record?.bodyText ?? "").slice(0, 5000)].join("\n"));
       const links = new Set((record?.links ?? []).map((l) => l.url).filter((u): u is string => !!u).map(urlKey));
       const docNumbers = findDocNumbers(text);
-      interpretations.push({ url: key, docNumbers, text, links, diverse: isDiverse([item.title, title].join(" "), record?.links ?? []), title });
+      const urls = new Set([key, urlKey(item.url), ...(record ? [urlKey(record.finalUrl)] : [])]);
+      const opening = squash([item.title, title, (record?.bodyText ?? "").slice(0, 300)].join("\n"));
+      interpretations.push({ url: key, urls, opening, docNumbers, text, links, diverse: isDiverse([item.title, title].join(" "), record?.links ?? []), title });
     }
   }
 
@@ -148,6 +156,8 @@ interface Match {
   how: string;
   by: string;
   diverse: boolean;
+  /** The 解读 this match is to, when it is one of the interpretation column's. */
+  interpretation?: Interpretation;
 }
 
 function findInterpretations(doc: PolicyDoc, model: Model): Match[] {
@@ -155,10 +165,10 @@ function findInterpretations(doc: PolicyDoc, model: Model): Match[] {
   const urls = new Set([urlKey(doc.record.url), urlKey(doc.record.finalUrl), urlKey(doc.item.url)]);
   const names = namesOf(doc.title);
   for (const i of model.interpretations) {
-    if ([...urls].some((u) => i.links.has(u))) out.push({ how: "links-to-document", by: i.url ?? i.title, diverse: i.diverse });
-    else if (names.some((n) => i.text.includes(n))) out.push({ how: "names-document", by: i.url ?? i.title, diverse: i.diverse });
+    if ([...urls].some((u) => i.links.has(u))) out.push({ how: "links-to-document", by: i.url ?? i.title, diverse: i.diverse, interpretation: i });
+    else if (names.some((n) => i.text.includes(n))) out.push({ how: "names-document", by: i.url ?? i.title, diverse: i.diverse, interpretation: i });
     else if (doc.docNumber && i.docNumbers.some((d) => sameDocNumber(d, doc.docNumber!)))
-      out.push({ how: "names-document-number", by: i.url ?? i.title, diverse: i.diverse });
+      out.push({ how: "names-document-number", by: i.url ?? i.title, diverse: i.diverse, interpretation: i });
   }
   for (const l of doc.record.links) {
     if (!l.url) continue;
@@ -224,6 +234,68 @@ export const missingInterpretation: Detector = {
           },
         }),
       );
+    }
+    return out;
+  },
+};
+
+/**
+ * 解读 that surely are about this document: they link it, or name it (a name or the 发文字号) in their title or
+ * opening lines. A document merely named somewhere in a long 解读 of another document is not paired.
+ */
+function surePairs(doc: PolicyDoc, matches: Match[]): Interpretation[] {
+  const names = namesOf(doc.title);
+  const out: Interpretation[] = [];
+  for (const m of matches) {
+    const i = m.interpretation;
+    if (!i?.url || out.includes(i)) continue;
+    const sure =
+      m.how === "links-to-document" ||
+      names.some((n) => i.opening.includes(n)) ||
+      (!!doc.docNumber && findDocNumbers(i.opening).some((d) => sameDocNumber(d, doc.docNumber!)));
+    if (sure) out.push(i);
+  }
+  return out;
+}
+
+/** not-linked-back: a 解读 names or links the document, but the document's page does not link to the 解读. */
+export const interpretationNotLinkedBack: Detector = {
+  name: "missing-interpretation",
+  detect(data: CrawlData, ctx: DetectContext): FindingDraft[] {
+    const { model, judged } = judge(data, ctx);
+    const linksOf = (doc: PolicyDoc) => new Set(doc.record.links.map((l) => l.url).filter((u): u is string => !!u).map(urlKey));
+    // A 解读 some other document links to is that document's (another edition may carry the same name).
+    const linkedFrom = new Map<Interpretation, PolicyDoc[]>();
+    for (const doc of model.docs) {
+      const links = linksOf(doc);
+      for (const i of model.interpretations) if ([...i.urls].some((u) => links.has(u))) linkedFrom.set(i, [...(linkedFrom.get(i) ?? []), doc]);
+    }
+    const out: FindingDraft[] = [];
+    for (const { doc, matches } of judged) {
+      const linked = linksOf(doc);
+      for (const i of surePairs(doc, matches)) {
+        if ([...i.urls].some((u) => linked.has(u))) continue;
+        if ((linkedFrom.get(i) ?? []).some((d) => d !== doc)) continue;
+        out.push(
+          draft({
+            kind: "missing-interpretation",
+            reason: "not-linked-back",
+            severity: "low",
+            column: doc.column,
+            pageUrl: urlKey(doc.record.url),
+            key: `not-linked-back:${i.url}`,
+            message: `政策解读“${clip(i.title, 36)}”解读了政策文件“${clip(doc.title, 36)}”，但文件页面没有链接到该解读，请在文件页面加上解读链接，使文件与解读相互链接。`,
+            evidence: {
+              title: doc.title,
+              docNumber: doc.docNumber?.text ?? null,
+              published: doc.published.date,
+              interpretation: { title: i.title, url: i.url },
+              interpretationLinksDocument: matches.some((m) => m.interpretation === i && m.how === "links-to-document"),
+              documentLinks: linked.size,
+            },
+          }),
+        );
+      }
     }
     return out;
   },

@@ -20,6 +20,7 @@ import type { PageRecord } from "../types.js";
 import { dateFromUrl, findDatesWithIndex, parseDate } from "./dates.js";
 import { decodeBody } from "./decode.js";
 import { extractListItems, hanwebRecords } from "./list.js";
+import { extractCatalogueRows } from "./catalogue.js";
 import { baseUrlOf, extractLinks } from "./links.js";
 import { extractBreadcrumb, extractMetadata, extractMetaTags } from "./metadata.js";
 import { listPaging } from "./pagination-strategies.js";
@@ -215,6 +216,8 @@ export function extractPage(input: ExtractInput): PageRecord {
   if (input.charsetSource !== undefined) record.charsetSource = input.charsetSource;
   if (heading) record.heading = heading;
   if (paging.length) record.paging = paging;
+  const catalogueRows = extractCatalogueRows($, html, base);
+  if (catalogueRows.length) record.catalogueRows = catalogueRows;
   if (stated) record.stated = stated;
   if (published) record.dates.published = published;
   if (updated) record.dates.updated = updated;

@@ -41,9 +41,12 @@ export function settingsFor(column: Column): ColumnSettings {
   };
 }
 
-/** Column types walked as a list of items. */
+/**
+ * Column types walked as a list of items. A 标准目录 (catalogue) is walked like one, but its "items" are the pages its
+ * rows link to (other columns, documents): catalogue-gap judges them, not the list detectors.
+ */
 export function isListColumn(column: Column): boolean {
-  return column.type !== "page" && column.type !== "other";
+  return column.type !== "page" && column.type !== "other" && column.type !== "catalogue";
 }
 
 /** Normalise a URL for comparison; falls back to the string itself when it does not parse. */
