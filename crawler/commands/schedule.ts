@@ -15,6 +15,10 @@ const usage = `用法 Usage: gongkai schedule --config FILE [--db FILE] [--out D
   --out DIR        输出目录 output folder (default ./gongkai-out): findings.json, reports/YYYY-MM-DD/
   --run-now JOB    启动时立即执行一次 run once at start: crawl, report or both (then report after the crawl)
 
+  PostgreSQL（--db postgres://…）：--config 可重复；按各网站的 schedule.crawl 把抓取放入队列，由 gongkai worker 执行。
+  With --db postgres://…, --config repeats: each site's crawl is queued on its schedule.crawl for \`gongkai worker\`
+  (--job-expiry, --retry-limit, --retry-delay as in \`gongkai enqueue\`; --run-now crawl queues every site at once).
+
   Ctrl-C / SIGTERM 停止：正在进行的抓取会被中止并记为未完成 stops cleanly; a running crawl ends as incomplete.`;
 
 export const command: Command = {
@@ -22,17 +26,22 @@ export const command: Command = {
   usage,
   async run(argv) {
     const args = parseCommandArgs(argv, {
-      config: { type: "string" },
+      config: { type: "string", multiple: true },
       db: { type: "string", default: "gongkai.sqlite" },
       out: { type: "string", default: "gongkai-out" },
       "run-now": { type: "string" },
+      "job-expiry": { type: "string" },
+      "retry-limit": { type: "string" },
+      "retry-delay": { type: "string" },
     });
-    if (!args.config) throw new UsageError("--config FILE is required");
+    if (/^postgres(ql)?:\/\//i.test(args.db!)) return (await import("../schedule/queue-scheduler.js")).runQueueSchedule(args);
+    if ((args.config?.length ?? 0) > 1) throw new UsageError("--config 只能给一个（SQLite）only one --config with a SQLite database; use --db postgres://… for several sites");
+    if (!args.config?.length) throw new UsageError("--config FILE is required");
     const runNow = args["run-now"];
     if (runNow !== undefined && !["crawl", "report", "both"].includes(runNow))
       throw new UsageError(`--run-now: expected crawl, report or both, got "${runNow}"`);
     const { Scheduler } = await import("../schedule/scheduler.js");
-    const scheduler = new Scheduler({ configFile: args.config, dbFile: args.db!, outDir: args.out! });
+    const scheduler = new Scheduler({ configFile: args.config[0], dbFile: args.db!, outDir: args.out! });
     const config = scheduler.currentConfig;
     if (config.mail) {
       const { mailSettingsProblems } = await import("../report/mail.js");
