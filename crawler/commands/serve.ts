@@ -66,7 +66,7 @@ export const command: Command = {
       if (e.code === "EADDRNOTAVAIL") throw new UsageError(`--host: 本机没有这个地址 no such address on this machine: ${args.host}`);
       throw e;
     });
-    process.stdout.write(`问题服务已启动 findings server listening on ${server.url} (${tokens.length} 个令牌 tokens, 数据库 database ${args.db})\n`);
+    process.stdout.write(`问题服务已启动 findings server listening on ${server.url} (${tokens.length} 个令牌 tokens, 数据库 database ${store.location})\n`);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once("SIGINT", stop);
