@@ -11,7 +11,8 @@ import { extractPage, extractPageFromBuffer } from "./extract/index.js";
 import { runDetectors } from "./detect/index.js";
 import { allLaws } from "./detect/laws.js";
 import { interpretationStats } from "./detect/missing-interpretation.js";
-import { withIds } from "./findings.js";
+import { coverageEntries, withIds, type CoverageEntry } from "./findings.js";
+import { coverageLine } from "./detect/coverage.js";
 import { Fetcher } from "./crawl/fetcher.js";
 import { ColumnWalker } from "./crawl/walk.js";
 import { Progress } from "./crawl/progress.js";
@@ -164,6 +165,8 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
     const pagePool = new ParsePool(extractPageFromBuffer);
     pagePool.warm();
     parser = pagePool;
+    // Each list column starts with the way of paging that worked last time (crawl/paginate.ts).
+    const pagingMemory = await store.loadPagingStrategies();
     const walker = new ColumnWalker({
       config,
       fetcher,
@@ -173,6 +176,7 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
       siteHosts,
       cached: (urls) => store.loadPageCache(urls),
       trustRecent: config.crawl.recheckAfterHours > 0,
+      pagingMemory,
       now: clock,
       signal: opts.signal,
       renderer: async () => {
@@ -278,6 +282,7 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
     const tStore = Date.now();
     await Promise.all(cacheSaves);
     await store.savePageCache([...unsavedCache, ...walk.cacheEntries]);
+    await store.savePagingStrategies(new Map(walk.columns.flatMap((c) => (c.coverage && !["single-page", "none"].includes(c.coverage.how) ? [[c.column.id, c.coverage.how] as const] : []))));
     await store.saveLinkChecks(
       runId,
       [...checker.checks.values()].filter((c) => c.method !== "none" || c.outcome !== "ok").map(({ anchors: _anchors, ...c }) => c),
@@ -297,10 +302,12 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
     finished = true;
     stats.storeMs = Date.now() - tStore;
 
-    const file: FindingsFile = {
+    const file: FindingsFile & { coverage: CoverageEntry[] } = {
       generatedAt: clock().toISOString(),
       site: { name: config.site.name, baseUrl: config.site.baseUrl },
       run: { startedAt, finishedAt, pagesCrawled: stats.pagesCrawled, linksChecked: stats.linksChecked, requests: stats.requests, complete, runId } as FindingsFile["run"],
+      // Per list column: what the site states it holds, what the walk reached, how it paged (contract: Coverage).
+      coverage: coverageEntries(walk.columns),
       // An incomplete crawl (site unreachable, went down, aborted) proves nothing fixed: the file keeps listing what is
       // still open from earlier crawls, so a script reading it never takes an outage for "no problems".
       findings: (complete ? stored : withStillOpen(stored, await store.findings({ states: ["open", "acknowledged"] }))).map((f) => {
@@ -376,6 +383,8 @@ function summarize(
     /* no policy columns */
   }
   for (const c of columns) {
+    const coverage = coverageLine(c);
+    if (coverage) log(`[覆盖 coverage] ${coverage}`);
     if (c.boundHit)
       log(`[上限 bound] 栏目“${c.column.name}”(${c.column.id}) 因${c.boundReason === "trap" ? "疑似爬虫陷阱 crawler trap" : "页数上限 maxPagesPerColumn"}提前停止`);
     if (c.error) log(`[栏目错误 column error] 栏目“${c.column.name}”(${c.column.id}) 首页无法抓取 first page failed: ${c.error}`);

@@ -187,6 +187,17 @@ export const MIGRATIONS: Migration[] = [
     for (const h of held as { pid: number; hostname: string; since: string; run_id: number | null; token: string }[])
       put.run(site, h.pid, h.hostname, h.since, h.run_id, h.token);
   },
+  // v4: per list column, the paging strategy that worked (crawl/paginate.ts): the next crawl starts with it.
+  (db) => {
+    db.exec(`
+      CREATE TABLE paging_strategies (
+        site_id TEXT NOT NULL,
+        column_id TEXT NOT NULL,
+        strategy TEXT NOT NULL,
+        PRIMARY KEY (site_id, column_id)
+      );
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -91,6 +91,15 @@ export const PG_MIGRATIONS: PgMigration[] = [
   CREATE INDEX finding_events_finding ON finding_events(site_id, finding_id, id);
   CREATE INDEX finding_events_at ON finding_events(at);
   `,
+  // v2: per list column, the paging strategy that worked (crawl/paginate.ts): the next crawl starts with it.
+  `
+  CREATE TABLE paging_strategies (
+    site_id TEXT NOT NULL,
+    column_id TEXT NOT NULL,
+    strategy TEXT NOT NULL,
+    PRIMARY KEY (site_id, column_id)
+  );
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

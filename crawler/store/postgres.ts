@@ -418,6 +418,23 @@ export class PostgresStore implements Store {
     return out;
   }
 
+  async savePagingStrategies(strategies: Map<string, string>): Promise<void> {
+    const site = this.site("保存翻页方式 save paging strategies");
+    if (strategies.size === 0) return;
+    await this.query(
+      `INSERT INTO paging_strategies (site_id, column_id, strategy)
+       SELECT $1, x.column_id, x.strategy FROM json_to_recordset($2::json) AS x(column_id text, strategy text)
+       ON CONFLICT (site_id, column_id) DO UPDATE SET strategy = EXCLUDED.strategy`,
+      [site, JSON.stringify([...strategies].map(([column_id, strategy]) => ({ column_id, strategy })))],
+    );
+  }
+
+  async loadPagingStrategies(): Promise<Map<string, string>> {
+    const site = this.site("读取翻页方式 read paging strategies");
+    const rows = await this.query<{ column_id: string; strategy: string }>("SELECT column_id, strategy FROM paging_strategies WHERE site_id = $1", [site]);
+    return new Map(rows.map((r) => [r.column_id, r.strategy]));
+  }
+
   async saveLinkChecks(runId: number, checks: LinkCheck[]): Promise<void> {
     await this.tx(async (c) => {
       const run = (await c.query<{ site_id: string }>("SELECT site_id FROM runs WHERE id = $1", [runId])).rows[0];

@@ -433,6 +433,25 @@ export class SqliteStore implements Store {
     });
   }
 
+  async savePagingStrategies(strategies: Map<string, string>): Promise<void> {
+    this.assertWritable();
+    const site = this.site("保存翻页方式 save paging strategies");
+    this.guard(() => {
+      const put = this.db.prepare("INSERT OR REPLACE INTO paging_strategies (site_id, column_id, strategy) VALUES (?, ?, ?)");
+      this.db.transaction(() => {
+        for (const [columnId, strategy] of strategies) put.run(site, columnId, strategy);
+      }).immediate();
+    });
+  }
+
+  async loadPagingStrategies(): Promise<Map<string, string>> {
+    const site = this.site("读取翻页方式 read paging strategies");
+    return this.guard(() => {
+      const rows = this.db.prepare("SELECT column_id, strategy FROM paging_strategies WHERE site_id = ?").all(site) as { column_id: string; strategy: string }[];
+      return new Map(rows.map((r) => [r.column_id, r.strategy]));
+    });
+  }
+
   async saveLinkChecks(runId: number, checks: LinkCheck[]): Promise<void> {
     this.assertWritable();
     this.guard(() => {

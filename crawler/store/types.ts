@@ -162,6 +162,12 @@ export interface Store {
   saveLinkChecks(runId: number, checks: LinkCheck[]): Promise<void>;
   /** Latest check of each URL of the handle's site (for skipping recently checked links on a re-crawl). */
   loadLatestLinkChecks(): Promise<Map<string, LinkCheck>>;
+  /**
+   * Per column id, the paging strategy that brought a list column's items (crawl/paginate.ts), so the next crawl of
+   * the handle's site starts with it. Saving replaces the given columns' entries only.
+   */
+  savePagingStrategies(strategies: Map<string, string>): Promise<void>;
+  loadPagingStrategies(): Promise<Map<string, string>>;
 
   findings(filter?: FindingFilter): Promise<StoredFinding[]>;
   /** One finding by id (unbound handle: the first site holding that id). */
