@@ -24,6 +24,8 @@ export interface ApiFound {
   pagesDone: number;
   /** Where a record's page is when the API gives only its id (learnt from the list the page drew). */
   idUrl?: (id: string) => string;
+  /** Items of the API answers the page's scripts fetched (pages 1 … pagesDone), in case the drawn list missed some. */
+  answered: ListItem[];
 }
 
 export interface DrivenList {
@@ -57,15 +59,24 @@ function parseJson(body: Buffer): unknown {
   }
 }
 
-/** The list answer among the JSON the page fetched (from `from` on), the one holding most records. */
+/**
+ * The list answer among the JSON the page fetched (from `from` on): the one sharing most items with the list the page
+ * drew (a sidebar's "latest news" API is not the column's list), then the one holding most records.
+ */
 function listAnswer(json: JsonSeen[], from: number, drawn: string[]): { url: string; answer: ListApiAnswer; idUrl?: (id: string) => string } | undefined {
   let best: { url: string; answer: ListApiAnswer; idUrl?: (id: string) => string } | undefined;
+  let bestScore = -1;
+  const shown = new Set(drawn);
   for (const seen of json.slice(from)) {
     const data = parseJson(seen.body);
     if (data === undefined) continue;
     const idUrl = idUrlPattern(recordIds(data), drawn);
     const answer = readListApi(data, seen.url, idUrl);
-    if (answer && answer.items.length > 0 && (!best || answer.records > best.answer.records)) best = idUrl ? { url: seen.url, answer, idUrl } : { url: seen.url, answer };
+    if (!answer || answer.items.length === 0) continue;
+    const score = answer.items.filter((i) => shown.has(i.url)).length * 100_000 + answer.records;
+    if (score <= bestScore) continue;
+    bestScore = score;
+    best = idUrl ? { url: seen.url, answer, idUrl } : { url: seen.url, answer };
   }
   return best;
 }
@@ -135,7 +146,7 @@ export async function driveList(page: Page, o: DriveOptions): Promise<DrivenList
   const api = listAnswer(o.json, 0, drawn());
   if (api) {
     const paging = apiPagingOf(api.url, api.answer.pageSize ?? api.answer.records);
-    if (paging) return { ...out, api: { firstUrl: api.url, first: api.answer, paging, pagesDone: 1, idUrl: api.idUrl }, how: "json-api" };
+    if (paging) return { ...out, api: { firstUrl: api.url, first: api.answer, paging, pagesDone: 1, idUrl: api.idUrl, answered: api.answer.items }, how: "json-api" };
   }
   const seen = new Set(firstItems.map((i) => i.url));
   for (let n = 2; n <= o.maxPages && Date.now() < o.deadline; n++) {
@@ -148,8 +159,9 @@ export async function driveList(page: Page, o: DriveOptions): Promise<DrivenList
       const next = listAnswer(o.json, jsonBefore, drawn());
       const paging = next && apiPagingFromPair(api.url, next.url, api.answer.pageSize ?? api.answer.records);
       if (paging && next.answer.items.length > 0) {
-        out.pages.push(items.length ? items : next.answer.items);
-        return { ...out, api: { firstUrl: api.url, first: api.answer, paging, pagesDone: n, idUrl: api.idUrl }, how: "json-api" };
+        out.pages.push(items);
+        const answered = [...api.answer.items, ...next.answer.items];
+        return { ...out, api: { firstUrl: api.url, first: api.answer, paging, pagesDone: n, idUrl: api.idUrl, answered }, how: "json-api" };
       }
     }
     if (fresh.length === 0) break; // the click brought nothing new: the end of the list (or a pager we cannot drive)

@@ -178,6 +178,7 @@ export class PlaywrightRenderer implements JsRenderer {
     const { record, check, driven } = await this.render(url, { maxPages: o.maxPages });
     if (!record || !driven?.how) return { record, check };
     const pages = [...driven.pages];
+    let pagesReached = driven.pages.length;
     const stated: StatedCount = { ...(record.stated ?? {}) };
     stated.perPage = driven.pages[0].length;
     if (driven.api) {
@@ -186,6 +187,7 @@ export class PlaywrightRenderer implements JsRenderer {
       if (first.total !== undefined) stated.items = first.total;
       if (first.pages !== undefined) stated.pages = first.pages;
       stated.perPage = first.pageSize ?? first.records;
+      pages.push(driven.api.answered);
       const seen = new Set(pages.flat().map((i) => i.url));
       for (let n = pagesDone + 1; n <= pageCount; n += API_BATCH) {
         const batch = Array.from({ length: Math.min(API_BATCH, pageCount - n + 1) }, (_, k) => this.apiPage(apiPageUrl(firstUrl, paging, n + k), idUrl));
@@ -196,7 +198,9 @@ export class PlaywrightRenderer implements JsRenderer {
           // A page that fails, or repeats what was had (an API ignoring the parameter): the list ends here.
           if (fresh.length === 0) stop = true;
           for (const i of fresh) seen.add(i.url);
-          if (items.length) pages.push(items);
+          if (items.length === 0) continue;
+          pages.push(items);
+          pagesReached++;
         }
         if (stop) break;
       }
@@ -204,7 +208,7 @@ export class PlaywrightRenderer implements JsRenderer {
     const items: ListItem[] = [];
     const have = new Set<string>();
     for (const i of pages.flat()) if (!have.has(i.url) && have.add(i.url)) items.push(i);
-    return { record: { ...record, listItems: items, stated }, check, list: { how: driven.how, stated, pagesReached: pages.length } };
+    return { record: { ...record, listItems: items, stated }, check, list: { how: driven.how, stated, pagesReached } };
   }
 
   /** One page of a list API, asked through the Fetcher (per-host limit, robots), counted as checked. */
