@@ -63,7 +63,7 @@ export const DEFAULT_YEARLY: Partial<Record<ColumnType, Required<Yearly>>> = {
   report: { due: "01-31", title: "政府信息公开工作年度报告", year: "previous" },
 };
 
-const httpUrl = z.url({ protocol: /^https?$/, error: "Invalid URL" });
+const httpUrl = z.url({ protocol: /^https?$/, error: "不是有效的 http(s) 网址 invalid URL" });
 
 export const MaintainerSchema = z.strictObject({
   department: z.string().trim().min(1),
@@ -73,7 +73,7 @@ export const MaintainerSchema = z.strictObject({
 export type Maintainer = z.infer<typeof MaintainerSchema>;
 
 export const ColumnSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9_-]+$/, "must match [a-z0-9_-]+"),
+  id: z.string().regex(/^[a-z0-9_-]+$/, "栏目编号只能由小写字母、数字、_ 和 - 组成 must match [a-z0-9_-]+"),
   name: z.string().trim().min(1),
   url: httpUrl,
   type: z.enum(COLUMN_TYPES),
@@ -223,7 +223,7 @@ export const ConfigSchema = z
   .strictObject({
     site: z.strictObject({ id: siteIdSchema.optional(), name: z.string().trim().min(1), baseUrl: httpUrl }),
     crawl: CrawlSettingsSchema.default(CrawlSettingsSchema.parse({})),
-    columns: z.array(ColumnSchema).min(1, "at least one column is needed"),
+    columns: z.array(ColumnSchema).min(1, "至少需要一个栏目 at least one column is needed"),
     laws: z.array(LawSchema).default([]),
     /** Abolished agencies beyond the built-in list (crawler/detect/agencies.ts), for stale-guide / defunct-agency. */
     agencies: z.array(AgencySchema).default([]),
@@ -236,14 +236,72 @@ export const ConfigSchema = z
     cfg.columns.forEach((c, i) => {
       const prev = seen.get(c.id);
       if (prev !== undefined)
-        ctx.addIssue({ code: "custom", path: ["columns", i, "id"], message: `duplicate column id "${c.id}" (also columns[${prev}])` });
+        ctx.addIssue({ code: "custom", path: ["columns", i, "id"], message: `栏目编号重复 duplicate column id "${c.id}"（与 also columns[${prev}]）` });
       else seen.set(c.id, i);
     });
   });
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
 
-/** `columns[2].url: Invalid URL` — one line per problem, naming the field. */
+const TYPE_NAMES: Record<string, string> = {
+  string: "字符串",
+  number: "数字",
+  int: "整数",
+  boolean: "布尔值 true/false",
+  object: "对象 {…}",
+  array: "数组 […]",
+  null: "空值 null",
+  undefined: "空",
+  date: "日期",
+};
+const typeOf = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
+const zhType = (t: string) => `${TYPE_NAMES[t] ?? t}${TYPE_NAMES[t] && !TYPE_NAMES[t].includes(t) ? ` ${t}` : ""}`;
+
+/**
+ * The config's error messages, Chinese first then English (zod 4 error map, passed to every config parse; a message
+ * a schema states itself outranks it). Field paths are added by formatIssues.
+ */
+export const configErrorMap: z.core.$ZodErrorMap = (issue) => {
+  switch (issue.code) {
+    case "invalid_type":
+      if (issue.input === undefined) return "缺少必填项 required";
+      return `类型错误：应为${zhType(issue.expected)}，实际为${zhType(typeOf(issue.input))} / expected ${issue.expected}, got ${typeOf(issue.input)}`;
+    case "too_small": {
+      const n = String(issue.minimum);
+      if (issue.origin === "string")
+        return n === "1" ? "不能为空 must not be empty" : `至少 ${n} 个字符 at least ${n} characters`;
+      if (issue.origin === "array" || issue.origin === "set") return `至少 ${n} 项 at least ${n} items`;
+      return issue.inclusive === false ? `应大于 ${n} must be > ${n}` : `应不小于 ${n} must be >= ${n}`;
+    }
+    case "too_big": {
+      const n = String(issue.maximum);
+      if (issue.origin === "string") return `最多 ${n} 个字符 at most ${n} characters`;
+      if (issue.origin === "array" || issue.origin === "set") return `最多 ${n} 项 at most ${n} items`;
+      return issue.inclusive === false ? `应小于 ${n} must be < ${n}` : `应不大于 ${n} must be <= ${n}`;
+    }
+    case "invalid_format":
+      if (issue.format === "url") return "不是有效的网址 invalid URL";
+      if (issue.format === "email") return "不是有效的电子邮件地址 invalid email address";
+      if (issue.format === "regex") return `格式不符 does not match ${(issue as { pattern?: string }).pattern ?? "the expected pattern"}`;
+      return `格式错误 invalid ${issue.format}`;
+    case "invalid_value":
+      return `应为以下之一 expected one of: ${issue.values.map((v) => JSON.stringify(v)).join(" | ")}`;
+    case "not_multiple_of":
+      return `应为 ${String(issue.divisor)} 的倍数 must be a multiple of ${String(issue.divisor)}`;
+    case "unrecognized_keys":
+      return `未知字段 unknown field(s): ${issue.keys.join(", ")}`;
+    case "invalid_union":
+      return "不符合任何允许的写法 matches none of the allowed forms";
+    case "invalid_key":
+      return "键无效 invalid key";
+    case "invalid_element":
+      return "元素无效 invalid element";
+    default:
+      return "无效 invalid";
+  }
+};
+
+/** `columns[2].maintainer.name: 缺少必填项 required` — one line per problem, naming the field. */
 export function formatIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => {
     const path = issue.path.reduce<string>((acc, part) => {
@@ -251,7 +309,7 @@ export function formatIssues(error: z.ZodError): string[] {
       return acc ? `${acc}.${String(part)}` : String(part);
     }, "");
     let message = issue.message;
-    if (issue.code === "unrecognized_keys") message = `unknown field(s): ${issue.keys.join(", ")}`;
+    if (issue.code === "unrecognized_keys") message = `未知字段 unknown field(s): ${issue.keys.join(", ")}`;
     return `${path || "(config)"}: ${message}`;
   });
 }
@@ -264,9 +322,9 @@ export function parseConfigText(text: string, fileName = "config"): ParseResult<
   try {
     raw = JSON.parse(text.replace(/^\uFEFF/, ""));
   } catch (e) {
-    return { ok: false, errors: [`${fileName}: not valid JSON (${(e as Error).message})`] };
+    return { ok: false, errors: [`${fileName}: 不是有效的 JSON not valid JSON (${(e as Error).message})`] };
   }
-  const result = ConfigSchema.safeParse(raw);
+  const result = ConfigSchema.safeParse(raw, { error: configErrorMap });
   if (!result.success) return { ok: false, errors: formatIssues(result.error) };
   return { ok: true, value: result.data };
 }

@@ -69,7 +69,7 @@ it("a bad config: exit 2, one line per problem naming the field", () => {
   writeFileSync(bad, JSON.stringify(cfg));
   const r = gongkai(["report", "--db", db, "--config", bad]);
   expect(r.status).toBe(2);
-  expect(r.stderr).toContain("columns[2].url: Invalid URL");
+  expect(r.stderr).toContain("columns[2].url: 不是有效的 http(s) 网址 invalid URL");
 });
 
 it("without a config the report still works from what the database knows (no clean departments listed)", () => {

@@ -171,6 +171,8 @@ describe("every config field wrong in turn", () => {
           lines.some((l) => l.startsWith(`${field}: `) || l.startsWith(`${field}[`) || l.startsWith(`${field}.`)),
           `no line names ${field}:\n${r.stderr}`,
         ).toBe(true);
+        // Chinese first: every line says what is wrong in Chinese right after the field (or the command) it names.
+        for (const l of lines.filter(Boolean)) expect(l, `not Chinese first:\n${r.stderr}`).toMatch(/^[^:]+: [\u4e00-\u9fff]/);
         expect(r.stdout).toBe("");
       }
       expect(listing(cwd)).toEqual(["config.json"]);

@@ -38,7 +38,7 @@ describe("config schema", () => {
   it("names the field of a bad column url, one line per problem", () => {
     const cfg = structuredClone(good) as any;
     cfg.columns.push({ ...cfg.columns[0], id: "tzgg" }, { ...cfg.columns[0], id: "gzdt", url: "not a url" });
-    expect(errorsOf(cfg)).toEqual(["columns[2].url: Invalid URL"]);
+    expect(errorsOf(cfg)).toEqual(["columns[2].url: 不是有效的 http(s) 网址 invalid URL"]);
   });
 
   it("reports every problem at once, each naming its field", () => {
@@ -63,21 +63,51 @@ describe("config schema", () => {
     expect(errors).toHaveLength(6);
   });
 
+  it("says each problem Chinese first, then English, after the field's path", () => {
+    const cfg = structuredClone(good) as any;
+    cfg.site.baseUrl = "ftp://example.invalid/";
+    cfg.crawl = { concurrency: 0, requestTimeoutSecs: "15", maxPagesPerColumn: 1.5 };
+    cfg.columns[0].id = "Bad Id";
+    cfg.columns[0].type = "blog";
+    cfg.columns[0].maintainer = { department: "", email: "not-an-address" };
+    cfg.language = "fr";
+    const errors = errorsOf(cfg);
+    expect(errors).toEqual([
+      "site.baseUrl: 不是有效的 http(s) 网址 invalid URL",
+      "crawl.concurrency: 应不小于 1 must be >= 1",
+      "crawl.requestTimeoutSecs: 类型错误：应为数字 number，实际为字符串 string / expected number, got string",
+      "crawl.maxPagesPerColumn: 类型错误：应为整数 int，实际为数字 number / expected int, got number",
+      "columns[0].id: 栏目编号只能由小写字母、数字、_ 和 - 组成 must match [a-z0-9_-]+",
+      expect.stringMatching(/^columns\[0\]\.type: 应为以下之一 expected one of: "policy" \| "interpretation" \| /),
+      "columns[0].maintainer.department: 不能为空 must not be empty",
+      "columns[0].maintainer.name: 缺少必填项 required",
+      "columns[0].maintainer.email: 不是有效的电子邮件地址 invalid email address",
+      'language: 应为以下之一 expected one of: "zh" | "en"',
+    ]);
+    // Whatever the schema grows, every message starts in Chinese after its path.
+    for (const line of errors) expect(line, line).toMatch(/^[^:]+: [\u4e00-\u9fff]/);
+  });
+
+  it("a config that is not an object says what it is, Chinese first", () => {
+    expect(errorsOf([])).toEqual(["(config): 类型错误：应为对象 {…} object，实际为数组 […] array / expected object, got array"]);
+    expect(errorsOf(null)).toEqual(["(config): 类型错误：应为对象 {…} object，实际为空值 null / expected object, got null"]);
+  });
+
   it("refuses duplicate column ids, naming both", () => {
     const cfg = structuredClone(good) as any;
     cfg.columns.push({ ...cfg.columns[0], name: "另一个" });
-    expect(errorsOf(cfg)).toEqual(['columns[1].id: duplicate column id "zcwj" (also columns[0])']);
+    expect(errorsOf(cfg)).toEqual(['columns[1].id: 栏目编号重复 duplicate column id "zcwj"（与 also columns[0]）']);
   });
 
   it("refuses a config with no columns and unknown fields", () => {
-    expect(errorsOf({ ...good, columns: [] })).toEqual(["columns: at least one column is needed"]);
-    expect(errorsOf({ ...good, colums: [] })).toEqual(["(config): unknown field(s): colums"]);
+    expect(errorsOf({ ...good, columns: [] })).toEqual(["columns: 至少需要一个栏目 at least one column is needed"]);
+    expect(errorsOf({ ...good, colums: [] })).toEqual(["(config): 未知字段 unknown field(s): colums"]);
   });
 
   it("says when the file is not JSON", () => {
     const r = parseConfigText("{ site: ", "site.json");
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.errors[0]).toMatch(/^site\.json: not valid JSON/);
+    if (!r.ok) expect(r.errors[0]).toMatch(/^site\.json: 不是有效的 JSON not valid JSON/);
   });
 
   it("validates laws with ISO dates and known statuses", () => {
