@@ -120,8 +120,15 @@ export function screenshotPath(name: string): string {
 /** Fill the extension's options page as a user would; returns the connection status it shows. */
 export async function configure(page: Page, serverUrl: string, token: string): Promise<string> {
   await page.goto(`chrome-extension://${EXTENSION_ID}/options.html`);
-  await page.locator("#server-url").fill(serverUrl);
-  await page.locator("#token").fill(token);
+  // The page loads the saved settings into the form asynchronously: once they are in, they would overwrite what is
+  // typed before (and the save would test the old server). Type, let the load land, and type again if it did.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await page.locator("#server-url").fill(serverUrl);
+    await page.locator("#token").fill(token);
+    await page.waitForTimeout(100);
+    const [u, t] = await Promise.all([page.locator("#server-url").inputValue(), page.locator("#token").inputValue()]);
+    if (u === serverUrl && t === token) break;
+  }
   await page.locator("#save").click();
   const status = page.locator("#status:not([data-status=busy])");
   await status.waitFor();
