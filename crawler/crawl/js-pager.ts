@@ -7,7 +7,7 @@
 // again shows how the API is paged (the one number that changed), and the crawler switches to the API.
 import type { Page } from "playwright";
 import type { ListItem } from "../types.js";
-import { apiPagingFromPair, apiPagingOf, idUrlPattern, readListApi, recordIds, type ApiPaging, type ListApiAnswer } from "../extract/json-list.js";
+import { apiPagingFromPair, apiPagingOf, bestListAnswer, type ApiPaging, type FetchedJson, type FoundListApi, type ListApiAnswer } from "../extract/json-list.js";
 
 /** A JSON answer the page's scripts fetched (recorded by the renderer's request routing). */
 export interface JsonSeen {
@@ -59,26 +59,14 @@ function parseJson(body: Buffer): unknown {
   }
 }
 
-/**
- * The list answer among the JSON the page fetched (from `from` on): the one sharing most items with the list the page
- * drew (a sidebar's "latest news" API is not the column's list), then the one holding most records.
- */
-function listAnswer(json: JsonSeen[], from: number, drawn: string[]): { url: string; answer: ListApiAnswer; idUrl?: (id: string) => string } | undefined {
-  let best: { url: string; answer: ListApiAnswer; idUrl?: (id: string) => string } | undefined;
-  let bestScore = -1;
-  const shown = new Set(drawn);
+/** The list answer among the JSON the page fetched from `from` on (see bestListAnswer). */
+function listAnswer(json: JsonSeen[], from: number, drawn: string[]): FoundListApi | undefined {
+  const fetched: FetchedJson[] = [];
   for (const seen of json.slice(from)) {
     const data = parseJson(seen.body);
-    if (data === undefined) continue;
-    const idUrl = idUrlPattern(recordIds(data), drawn);
-    const answer = readListApi(data, seen.url, idUrl);
-    if (!answer || answer.items.length === 0) continue;
-    const score = answer.items.filter((i) => shown.has(i.url)).length * 100_000 + answer.records;
-    if (score <= bestScore) continue;
-    bestScore = score;
-    best = idUrl ? { url: seen.url, answer, idUrl } : { url: seen.url, answer };
+    if (data !== undefined) fetched.push({ url: seen.url, json: data });
   }
-  return best;
+  return bestListAnswer(fetched, drawn);
 }
 
 // Runs in the page: marks the control that leads to page `n` (data-gongkai-pager) and says what it is. A string,

@@ -1,10 +1,11 @@
 // 广东 gkmlpt (政府信息公开目录平台): list pages are empty shells filled in the browser from a JSON API,
 // `/gkmlpt/api/all/<column>?page=N&sid=<site>`. These pure helpers tell the crawler which API URL to fetch and
 // turn the API's answer into list items. The column id lives in the column URL's fragment (`/gkmlpt/index#721`),
-// which normalised URLs drop: pass the column URL as configured.
+// which normalised URLs drop: pass the column URL as configured. (A crawl finds the API from what the rendered page
+// fetched, whatever its shape: see json-list.ts; these helpers name gkmlpt's own.)
 import { normalizeUrl, parseHttpUrl } from "../../shared/url.js";
 import type { ListItem } from "../types.js";
-import { parseDate } from "./dates.js";
+import { apiDate } from "./json-list.js";
 import { collapse } from "./text.js";
 
 export interface GkmlptList {
@@ -31,15 +32,6 @@ export function gkmlptList(html: string, pageUrl: string): GkmlptList | undefine
   };
 }
 
-function beijingDate(v: unknown): string | undefined {
-  if (typeof v === "number" && v > 1e8) {
-    const ms = v > 1e11 ? v : v * 1000;
-    return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
-  }
-  if (typeof v === "string") return /^\d{9,13}$/.test(v) ? beijingDate(Number(v)) : parseDate(v);
-  return undefined;
-}
-
 /**
  * Items of one gkmlpt API answer, with the total the API states (`total` or `classify.post_count`) and how many
  * items this page held. The date is the displayed publish time, else the creation time.
@@ -55,7 +47,7 @@ export function parseGkmlptApi(json: unknown, apiUrl: string): { items: ListItem
     const title = typeof r.title === "string" ? collapse(r.title.replace(/<[^>]*>/g, "")) : "";
     const url = href ? normalizeUrl(href, apiUrl) : null;
     if (!url || !title) continue;
-    const date = beijingDate(r.display_publish_time) ?? beijingDate(r.publish_time) ?? beijingDate(r.created_at) ?? beijingDate(r.date);
+    const date = apiDate(r.display_publish_time) ?? apiDate(r.publish_time) ?? apiDate(r.created_at) ?? apiDate(r.date);
     items.push(date ? { url, title, date } : { url, title });
   }
   const classify = o.classify && typeof o.classify === "object" ? (o.classify as Record<string, unknown>) : {};

@@ -254,3 +254,36 @@ export function recordIds(json: unknown): string[] {
   }
   return out;
 }
+
+/** A JSON answer a page's scripts fetched, parsed. */
+export interface FetchedJson {
+  url: string;
+  json: unknown;
+}
+
+export interface FoundListApi {
+  url: string;
+  answer: ListApiAnswer;
+  /** Where an id's page is, when the records name only ids (learnt from the drawn list). */
+  idUrl?: (id: string) => string;
+}
+
+/**
+ * The column's list API among the JSON a page fetched: the list answer sharing most items with the list the page drew
+ * (a sidebar's "latest news" API is not the column's list), then the one holding most records.
+ */
+export function bestListAnswer(fetched: FetchedJson[], drawn: string[]): FoundListApi | undefined {
+  let best: FoundListApi | undefined;
+  let bestScore = -1;
+  const shown = new Set(drawn);
+  for (const { url, json } of fetched) {
+    const idUrl = idUrlPattern(recordIds(json), drawn);
+    const answer = readListApi(json, url, idUrl);
+    if (!answer || answer.items.length === 0) continue;
+    const score = answer.items.filter((i) => shown.has(i.url)).length * 100_000 + answer.records;
+    if (score <= bestScore) continue;
+    bestScore = score;
+    best = idUrl ? { url, answer, idUrl } : { url, answer };
+  }
+  return best;
+}

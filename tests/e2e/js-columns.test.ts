@@ -149,6 +149,10 @@ describe("script pagers of every kind, clicked in a real browser", () => {
   let dir: string;
   let result: CrawlResult;
   const apiAsked = new Map<string, number>();
+  let firstAsked: Map<string, number>;
+  let second: CrawlResult;
+  let firstRequests = 0;
+  let secondRequests = 0;
 
   beforeAll(async () => {
     const routes: Record<string, Route> = {};
@@ -186,7 +190,13 @@ load();
       crawl: { concurrency: 2, requestTimeoutSecs: 3, maxPagesPerColumn: 60, contact: "ops@example.invalid", retries: 1 },
       columns: [...Object.keys(PAGERS), "ids"].map((key) => ({ id: key, name: key, url: `${test.baseUrl}${key}/index.html`, type: "notice", javascript: true, maintainer })),
     };
-    result = await runCrawl(ConfigSchema.parse(input), { dbFile: path.join(dir, "db.sqlite"), outDir: path.join(dir, "out"), now: new Date("2026-12-01T02:00:00Z"), log: () => undefined });
+    const opts = { dbFile: path.join(dir, "db.sqlite"), outDir: path.join(dir, "out"), log: () => undefined };
+    result = await runCrawl(ConfigSchema.parse(input), { ...opts, now: new Date("2026-12-01T02:00:00Z") });
+    firstAsked = new Map(apiAsked);
+    firstRequests = test.requests.length;
+    apiAsked.clear();
+    second = await runCrawl(ConfigSchema.parse(input), { ...opts, now: new Date("2026-12-02T02:00:00Z") });
+    secondRequests = test.requests.length - firstRequests;
   });
 
   afterAll(async () => {
@@ -209,8 +219,15 @@ load();
   });
 
   it("pages an id-only list API directly, each page once, and finds every record's page", () => {
-    expect([...apiAsked.entries()].sort()).toEqual([["0", 1], ["1", 1], ["2", 1]]);
+    expect([...firstAsked.entries()].sort()).toEqual([["0", 1], ["1", 1], ["2", 1]]);
     expect(fetched("ids")).toBe(N);
     expect(walk("ids").coverage).toMatchObject({ listed: N, reached: N, how: "json-api" });
+  });
+
+  it("a second crawl pages the same way, asking the API once per page again and no more requests than the first", () => {
+    expect([...apiAsked.entries()].sort()).toEqual([["0", 1], ["1", 1], ["2", 1]]);
+    expect(second.data.columns.find((w) => w.column.id === "ids")!.coverage).toMatchObject({ listed: N, reached: N, how: "json-api" });
+    for (const id of ["gopage", "onclick", "next"]) expect(second.data.columns.find((w) => w.column.id === id)!.items.length, id).toBe(N);
+    expect(secondRequests).toBeLessThanOrEqual(firstRequests);
   });
 });

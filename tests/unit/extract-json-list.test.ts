@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { apiPageCount, apiPageUrl, apiPagingFromPair, apiPagingOf, idUrlPattern, readListApi, recordIds } from "../../crawler/extract/json-list.js";
+import { apiPageCount, apiPageUrl, apiPagingFromPair, apiPagingOf, bestListAnswer, idUrlPattern, readListApi, recordIds } from "../../crawler/extract/json-list.js";
 
 const API = "http://127.0.0.1:8080/open/api/articles?columnId=2311&pageNo=1&pageSize=10";
 
@@ -94,5 +94,22 @@ describe("the URL of page N of a list API", () => {
     // Two numbers changed, or a jump that is neither +1 nor the page size: not understood.
     expect(apiPagingFromPair("http://x.invalid/api?a=1&b=1", "http://x.invalid/api?a=2&b=2", 10)).toBeUndefined();
     expect(apiPagingFromPair("http://x.invalid/api?a=1", "http://x.invalid/api?a=5", 10)).toBeUndefined();
+  });
+});
+
+describe("bestListAnswer: which of the JSON a page fetched is the column's list", () => {
+  const rec = (p: string, i: number) => ({ title: `${p}${i}`, url: `http://x.invalid/${p}/${i}.html`, date: "2026-03-0" + i });
+  const sidebar = { url: "http://x.invalid/api/hot?n=8", json: { list: [1, 2, 3, 4, 5, 6, 7, 8].map((i) => rec("hot", i)), total: 8 } };
+  const column = { url: "http://x.invalid/api/col?page=1", json: { list: [1, 2, 3].map((i) => rec("col", i)), total: 30 } };
+  const menu = { url: "http://x.invalid/api/menu", json: [{ name: "首页", url: "/" }] };
+
+  it("takes the answer whose items the page drew as its list, not a bigger sidebar's", () => {
+    const drawn = ["http://x.invalid/col/1.html", "http://x.invalid/col/2.html"];
+    expect(bestListAnswer([sidebar, menu, column], drawn)?.url).toBe(column.url);
+  });
+
+  it("with nothing drawn to compare, takes the answer holding most records; none when no answer is a list", () => {
+    expect(bestListAnswer([column, sidebar], [])?.url).toBe(sidebar.url);
+    expect(bestListAnswer([menu, { url: "http://x.invalid/api/weather", json: { temp: 21 } }], [])).toBeUndefined();
   });
 });
