@@ -1,7 +1,7 @@
 // Finding identity: the same problem keeps the same id from crawl to crawl, whatever its reason does meanwhile
 // (a link that went from 404 to 500 is the same broken link to the maintainer).
 import { createHash } from "node:crypto";
-import type { FindingDraft } from "../shared/schema.js";
+import type { CoverageEntry, FindingDraft } from "../shared/schema.js";
 import type { ColumnWalk } from "./types.js";
 
 /** Stable id from what the problem is about: kind, the page, the target (or the detector's own key). */
@@ -26,13 +26,7 @@ export function withIds(drafts: FindingDraft[]): (FindingDraft & { id: string })
 }
 
 /** One list column's coverage as findings.json writes it (contract, Round 2: Coverage). */
-export interface CoverageEntry {
-  columnId: string;
-  listed: number | null;
-  reached: number;
-  listPages: number;
-  how: string;
-}
+export type { CoverageEntry };
 
 /** findings.json `coverage`: one entry per list column the walk reached (page and section columns have none). */
 export function coverageEntries(columns: ColumnWalk[]): CoverageEntry[] {

@@ -345,6 +345,7 @@ export const FINDING_KINDS = [
   "missing-feedback",
   "catalogue-gap",
   "privacy-leak",
+  "coverage",
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
@@ -362,6 +363,7 @@ export const FINDING_REASONS = {
   "missing-feedback": ["consultation-feedback-missing"],
   "catalogue-gap": ["no-link", "links-empty", "links-broken"],
   "privacy-leak": ["id-number", "mobile-number", "bank-card"],
+  coverage: ["items-unreached", "pagination-not-followed"],
 } as const satisfies Record<FindingKind, readonly string[]>;
 
 export const SEVERITIES = ["high", "medium", "low"] as const;
@@ -389,6 +391,16 @@ export type Finding = z.infer<typeof FindingSchema>;
 /** What a detector produces: a finding before the store gives it history. */
 export type FindingDraft = Omit<Finding, "id" | "firstSeen" | "lastSeen" | "state"> & { id?: string };
 
+/** Per list column (contract, Round 2: Coverage): what the site states it holds, what the crawl reached, how it paged. */
+export const CoverageEntrySchema = z.object({
+  columnId: z.string(),
+  listed: z.number().int().nonnegative().nullable(),
+  reached: z.number().int().nonnegative(),
+  listPages: z.number().int().nonnegative(),
+  how: z.string(),
+});
+export type CoverageEntry = z.infer<typeof CoverageEntrySchema>;
+
 export const FindingsFileSchema = z.object({
   generatedAt: z.string(),
   site: z.object({ name: z.string(), baseUrl: z.string() }),
@@ -400,6 +412,8 @@ export const FindingsFileSchema = z.object({
     requests: z.number(),
   }).passthrough(),
   findings: z.array(FindingSchema),
+  /** One entry per list column (older files have none). */
+  coverage: z.array(CoverageEntrySchema).optional(),
 });
 export type FindingsFile = z.infer<typeof FindingsFileSchema>;
 

@@ -6,17 +6,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConfigSchema, type Config } from "../../shared/schema.js";
+import { ConfigSchema, FindingsFileSchema, type Config, type CoverageEntry } from "../../shared/schema.js";
 import { runCrawl, type CrawlResult } from "../../crawler/pipeline.js";
 import { startDemoSite, type DemoSite } from "../fixtures/demo-site/server.js";
-
-interface CoverageEntry {
-  columnId: string;
-  listed: number | null;
-  reached: number;
-  listPages: number;
-  how: string;
-}
 
 let site: DemoSite;
 let dir: string;
@@ -28,7 +20,8 @@ let second: CrawlResult;
 let secondRequests: DemoSite["requests"];
 let secondLog: string[];
 
-const coverageOf = (r: CrawlResult): CoverageEntry[] => (JSON.parse(readFileSync(r.findingsFile, "utf8")) as { coverage: CoverageEntry[] }).coverage;
+/** findings.json's `coverage`, read through the contract's schema. */
+const coverageOf = (r: CrawlResult): CoverageEntry[] => FindingsFileSchema.parse(JSON.parse(readFileSync(r.findingsFile, "utf8"))).coverage ?? [];
 
 beforeAll(async () => {
   site = await startDemoSite();
