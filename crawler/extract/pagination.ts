@@ -97,7 +97,8 @@ function hanwebPages(html: string, pageUrl: string, recordsOnPage: number): stri
   const uid = /[?&]uid=([\w-]+)/.exec(u.search)?.[1] ?? /<div[^>]+id=["']?(\d{3,})["']?[^>]*>\s*<script[^>]+text\/xml/i.exec(html)?.[1];
   const out: string[] = [];
   const current = Number(/[?&]pageNum=(\d+)/.exec(u.search)?.[1] ?? 1);
-  for (let i = 1; i <= pages; i++) {
+  // Page 1 is where the walk came in (the column's own URL, with or without pageNum=1): never asked again.
+  for (let i = 2; i <= pages; i++) {
     if (i === current) continue;
     const v = new URL(u.toString());
     if (uid) v.searchParams.set("uid", uid);
