@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyHost, classifyHref, fragmentOf, isNonPublicHost, normalizeUrl, sameOrigin } from "../../shared/url.js";
+import { classifyHost, classifyHref, fragmentOf, isNonPublicHost, linkTargetKey, normalizeUrl, sameOrigin } from "../../shared/url.js";
 
 describe("normalizeUrl: when are two URLs the same page", () => {
   it("treats case of scheme/host, default ports, fragments and empty queries as the same page", () => {
@@ -34,6 +34,12 @@ describe("normalizeUrl: when are two URLs the same page", () => {
     expect(fragmentOf("/a.html#%E7%AC%AC%E4%B8%80", "http://127.0.0.1/")).toBe("第一");
     expect(sameOrigin("http://127.0.0.1:80/a", "http://127.0.0.1/b")).toBe(true);
     expect(sameOrigin("http://127.0.0.1/a", "http://127.0.0.2/a")).toBe(false);
+  });
+  it("keys a link by its URL, plus a named fragment (what a missing-anchor finding is about)", () => {
+    expect(linkTargetKey("../jgzn/index.html#%E9%A2%86%E5%AF%BC", "http://127.0.0.1/xxgk/zcwj/a.html")).toBe("http://127.0.0.1/xxgk/jgzn/index.html#领导");
+    expect(linkTargetKey("/a.html#", "http://127.0.0.1/")).toBe("http://127.0.0.1/a.html");
+    expect(linkTargetKey("HTTP://127.0.0.1:80/a.html?", "http://127.0.0.1/")).toBe("http://127.0.0.1/a.html");
+    expect(linkTargetKey("javascript:void(0)", "http://127.0.0.1/")).toBeNull();
   });
 });
 
