@@ -3,11 +3,11 @@
 // (extract/json-list.ts) and the URL of its page N can be told, the browser's work is done and the crawler asks the
 // API itself (render.ts, through the Fetcher). Otherwise the pager is clicked like a person would — a link naming the
 // page (`<a href="#" data-p=2>`, `javascript:goPage(2)`, `onclick="…(2)"`, a bare "2" in the pager), else a
-// `<select>` page jumper, else 下一页 — until a click brings no new item. A click that makes the page fetch its API
+// `<select>` page jumper, else 下一页 (or 加载更多, which adds to the list) — until a click brings no new item. A click that makes the page fetch its API
 // again shows how the API is paged (the one number that changed), and the crawler switches to the API.
 import type { Page } from "playwright";
 import type { ListItem } from "../types.js";
-import { apiPagingFromPair, apiPagingOf, bestListAnswer, type ApiPaging, type FetchedJson, type FoundListApi, type ListApiAnswer } from "../extract/json-list.js";
+import { apiPagingFromPair, apiPagingOf, bestListAnswer, parseJsonText, type ApiPaging, type FetchedJson, type FoundListApi, type ListApiAnswer } from "../extract/json-list.js";
 
 /** A JSON answer the page's scripts fetched (recorded by the renderer's request routing). */
 export interface JsonSeen {
@@ -52,11 +52,7 @@ export interface DriveOptions {
 }
 
 function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString("utf8").replace(/^\uFEFF/, ""));
-  } catch {
-    return undefined;
-  }
+  return parseJsonText(body.toString("utf8"));
 }
 
 /** The list answer among the JSON the page fetched from `from` on (see bestListAnswer). */
@@ -96,7 +92,7 @@ const MARK_CONTROL = `(n) => {
   }
   for (const e of controls) {
     const t = (e.textContent || e.getAttribute("value") || "").replace(/\\s+/g, "");
-    if (/^(下一页|下页|后页|下一頁|>|›|»|next|nextpage)$/i.test(t) && !disabled(e)) return mark(e, "next");
+    if (/^(下一页|下页|后页|下一頁|>|›|»|next|nextpage|加载更多|点击加载更多|more)$/i.test(t) && !disabled(e)) return mark(e, "next");
   }
   return null;
 }`;

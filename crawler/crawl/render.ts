@@ -14,7 +14,7 @@ import type { Fetcher, FetchOutcome } from "./fetcher.js";
 import { PRIORITY } from "./limiter.js";
 import type { JsRenderer, RenderedList } from "./walk.js";
 import { driveList, type DrivenList, type JsonSeen } from "./js-pager.js";
-import { apiPageCount, apiPageUrl, readListApi } from "../extract/json-list.js";
+import { apiPageCount, apiPageUrl, parseJsonText, readListApi } from "../extract/json-list.js";
 import type { ListItem, StatedCount } from "../types.js";
 import { classify, headerValue } from "../check/classify.js";
 import type { LinkChecker } from "../check/checker.js";
@@ -95,7 +95,7 @@ export class PlaywrightRenderer implements JsRenderer {
               if (isDocument && p) p.document = out;
               else if (!this.o.checker.has(url)) this.o.checker.record(url, classify({ outcome: out, checkedAt: this.o.now().toISOString() }));
               if (out.status === undefined || out.error || out.blocked || out.redirectProblem) return route.abort("failed");
-              if (p && (req.resourceType() === "fetch" || req.resourceType() === "xhr") && out.body && looksJson(out.body, headerValue(out.headers, "content-type")))
+              if (p && out.body && isDataRequest(req.resourceType(), url) && looksJson(out.body, headerValue(out.headers, "content-type")))
                 p.json.push({ url, body: out.body });
               const headers: Record<string, string> = {};
               for (const [k, v] of Object.entries(out.headers ?? {})) {
@@ -216,11 +216,8 @@ export class PlaywrightRenderer implements JsRenderer {
     const out = await this.o.fetcher.fetch(url, { method: "GET", priority: PRIORITY.walk, bodyLimit: () => this.o.maxBodyBytes });
     if (!this.o.checker.has(url)) this.o.checker.record(url, classify({ outcome: out, checkedAt: this.o.now().toISOString() }));
     if (out.status === undefined || out.status < 200 || out.status >= 300 || out.error || !out.body) return [];
-    try {
-      return readListApi(JSON.parse(out.body.toString("utf8").replace(/^\uFEFF/, "")), out.finalUrl ?? url, idUrl)?.items ?? [];
-    } catch {
-      return [];
-    }
+    const data = parseJsonText(out.body.toString("utf8"));
+    return data === undefined ? [] : (readListApi(data, out.finalUrl ?? url, idUrl)?.items ?? []);
   }
 
   private settle(key: string, r: Rendered): void {
@@ -233,6 +230,11 @@ export class PlaywrightRenderer implements JsRenderer {
   private failed(url: string, error: string): LinkCheck {
     return { url, outcome: "skipped", skipped: "not-checked", redirects: [], method: "GET", attempts: 0, checkedAt: this.o.now().toISOString(), error };
   }
+}
+
+/** A request for data: fetch/XHR, or a JSONP script (`…?callback=jQuery123_456`, as jQuery asks cross-site APIs). */
+function isDataRequest(resourceType: string, url: string): boolean {
+  return resourceType === "fetch" || resourceType === "xhr" || (resourceType === "script" && /[?&](callback|jsoncallback|jsonp|cb)=/i.test(url));
 }
 
 /** A JSON answer, by its type or (types are often wrong on these sites) by its first character. */

@@ -287,3 +287,22 @@ export function bestListAnswer(fetched: FetchedJson[], drawn: string[]): FoundLi
   }
   return best;
 }
+
+/**
+ * The data of a JSON answer, or of a JSONP one (`jQuery1234_5678({…});`, as jQuery's $.getJSON with `callback=?`
+ * fetches many list APIs); undefined when the text is neither.
+ */
+export function parseJsonText(text: string): unknown {
+  const t = text.replace(/^\uFEFF/, "").trim();
+  try {
+    return JSON.parse(t);
+  } catch {
+    const m = /^(?:\/\*\*\/\s*)?[A-Za-z_$][\w$.]*\s*\(([\s\S]*)\)\s*;?$/.exec(t);
+    if (!m) return undefined;
+    try {
+      return JSON.parse(m[1]);
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -140,6 +140,20 @@ const PAGERS: Record<string, { name: string; pager: string; stated?: string; scr
     pager: `function (c, n) { return '<a href="javascript:;" id="nx">下一页</a>'; }`,
     script: `document.addEventListener("click", function (e) { if (e.target.id === "nx") { e.preventDefault(); draw(cur + 1); } });`,
   },
+  // 加载更多: each click adds the next page's items below the ones shown
+  loadmore: {
+    name: "公开",
+    pager: `function () { return ""; }`,
+    script: `draw = function (p) {
+  cur = Math.min(Math.max(1, Number(p)), pages);
+  var h = "";
+  D.slice(0, cur * PER).forEach(function (r) { h += '<li><a href="' + r.u + '">' + r.t + '</a><span class="date">' + r.d + "</span></li>"; });
+  document.getElementById("l").innerHTML = h;
+  document.getElementById("p").innerHTML = cur < pages ? '<a href="javascript:;" id="more">加载更多</a>' : "";
+};
+draw(1);
+document.addEventListener("click", function (e) { if (e.target.id === "more") { e.preventDefault(); draw(cur + 1); } });`,
+  },
   // states 共15条, but its 下一页 redraws the same page: one click that brings nothing new ends the paging
   stuck: { name: "公告", pager: `function (c, n) { return '<a href="javascript:void(0)" onclick="draw(1)">下一页</a>'; }`, stated: `共${N}条 ` },
 };
@@ -149,7 +163,9 @@ describe("script pagers of every kind, clicked in a real browser", () => {
   let dir: string;
   let result: CrawlResult;
   const apiAsked = new Map<string, number>();
+  const jsonpAsked = new Map<string, number>();
   let firstAsked: Map<string, number>;
+  let firstJsonpAsked: Map<string, number>;
   let second: CrawlResult;
   let firstRequests = 0;
   let secondRequests = 0;
@@ -182,17 +198,37 @@ load();
       return { headers: { "content-type": "application/json" }, body: JSON.stringify({ rows, totalCount: N, pageIndex: k }) };
     };
     for (let i = 0; i < N; i++) routes[`/ids/content/post_${80100 + i}.html`] = { body: doc(`信息第${i + 1}号`) };
+    // A JSONP API loaded by <script> tags (jQuery's way across sites), paged by 下一页.
+    routes["/jsonp/index.html"] = {
+      body: `<!DOCTYPE html><html><head><meta charset="utf-8"><title>资讯</title></head><body><div class="main"><ul class="list" id="l"></ul><div class="pager"><a href="javascript:;" id="nx">下一页</a></div></div>
+<script>
+var pg = 1;
+function jsonpCb(d) { document.getElementById("l").innerHTML = d.data.map(function (r) { return '<li><a href="' + r.link + '">' + r.title + '</a><span>' + r.time + "</span></li>"; }).join(""); }
+function load() { var s = document.createElement("script"); s.src = "/api/jsonp?callback=jsonpCb&curPage=" + pg; document.body.appendChild(s); }
+document.getElementById("nx").onclick = function () { pg++; load(); };
+load();
+</script></body></html>`,
+    };
+    routes["/api/jsonp?*"] = (req) => {
+      const q = new URL(req.url!, "http://x").searchParams;
+      const k = Number(q.get("curPage") ?? 1);
+      jsonpAsked.set(String(k), (jsonpAsked.get(String(k)) ?? 0) + 1);
+      const data = Array.from({ length: N }, (_, i) => ({ title: `资讯第${i + 1}期`, link: `/jsonp/c${i + 1}.html`, time: `2026-09-${pad(28 - i)} 10:00` })).slice((k - 1) * PER, k * PER);
+      return { headers: { "content-type": "application/javascript" }, body: `${q.get("callback")}(${JSON.stringify({ data, pageCount: Math.ceil(N / PER) })});` };
+    };
+    for (let i = 1; i <= N; i++) routes[`/jsonp/c${i}.html`] = { body: doc(`资讯第${i}期`) };
     test = await startTestSite(routes);
     dir = mkdtempSync(path.join(tmpdir(), "gongkai-js-pagers-"));
     const maintainer = { department: "办公室", name: "张三", email: "zhangsan@example.invalid" };
     const input: ConfigInput = {
       site: { name: "测试区市场监督管理局", baseUrl: test.baseUrl },
       crawl: { concurrency: 2, requestTimeoutSecs: 3, maxPagesPerColumn: 60, contact: "ops@example.invalid", retries: 1 },
-      columns: [...Object.keys(PAGERS), "ids"].map((key) => ({ id: key, name: key, url: `${test.baseUrl}${key}/index.html`, type: "notice", javascript: true, maintainer })),
+      columns: [...Object.keys(PAGERS), "ids", "jsonp"].map((key) => ({ id: key, name: key, url: `${test.baseUrl}${key}/index.html`, type: "notice", javascript: true, maintainer })),
     };
     const opts = { dbFile: path.join(dir, "db.sqlite"), outDir: path.join(dir, "out"), log: () => undefined };
     result = await runCrawl(ConfigSchema.parse(input), { ...opts, now: new Date("2026-12-01T02:00:00Z") });
     firstAsked = new Map(apiAsked);
+    firstJsonpAsked = new Map(jsonpAsked);
     firstRequests = test.requests.length;
     apiAsked.clear();
     second = await runCrawl(ConfigSchema.parse(input), { ...opts, now: new Date("2026-12-02T02:00:00Z") });
@@ -207,7 +243,7 @@ load();
   const walk = (id: string) => result.data.columns.find((w) => w.column.id === id)!;
   const fetched = (id: string) => result.data.pages.filter((p) => p.columns.some((c) => c.columnId === id && c.role === "item")).length;
 
-  it.each(["gopage", "onclick", "next"])("%s: every item on every page is reached by clicking", (id) => {
+  it.each(["gopage", "onclick", "next", "loadmore"])("%s: every item on every page is reached by clicking", (id) => {
     expect(walk(id).items.length).toBe(N);
     expect(fetched(id)).toBe(N);
     expect(walk(id).coverage?.how).toBe("js-pager");
@@ -222,6 +258,12 @@ load();
     expect([...firstAsked.entries()].sort()).toEqual([["0", 1], ["1", 1], ["2", 1]]);
     expect(fetched("ids")).toBe(N);
     expect(walk("ids").coverage).toMatchObject({ listed: N, reached: N, how: "json-api" });
+  });
+
+  it("pages a JSONP API (loaded by <script> tags) directly, each page once", () => {
+    expect([...firstJsonpAsked.entries()].sort()).toEqual([["1", 1], ["2", 1], ["3", 1]]);
+    expect(fetched("jsonp")).toBe(N);
+    expect(walk("jsonp").coverage).toMatchObject({ listed: N, reached: N, how: "json-api", listPages: 3 });
   });
 
   it("a second crawl pages the same way, asking the API once per page again and no more requests than the first", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { apiPageCount, apiPageUrl, apiPagingFromPair, apiPagingOf, bestListAnswer, idUrlPattern, readListApi, recordIds } from "../../crawler/extract/json-list.js";
+import { apiPageCount, apiPageUrl, apiPagingFromPair, apiPagingOf, bestListAnswer, idUrlPattern, parseJsonText, readListApi, recordIds } from "../../crawler/extract/json-list.js";
 
 const API = "http://127.0.0.1:8080/open/api/articles?columnId=2311&pageNo=1&pageSize=10";
 
@@ -111,5 +111,15 @@ describe("bestListAnswer: which of the JSON a page fetched is the column's list"
   it("with nothing drawn to compare, takes the answer holding most records; none when no answer is a list", () => {
     expect(bestListAnswer([column, sidebar], [])?.url).toBe(sidebar.url);
     expect(bestListAnswer([menu, { url: "http://x.invalid/api/weather", json: { temp: 21 } }], [])).toBeUndefined();
+  });
+});
+
+describe("parseJsonText", () => {
+  it("reads JSON and JSONP answers alike, and nothing else", () => {
+    expect(parseJsonText('\uFEFF{"total":3}')).toEqual({ total: 3 });
+    expect(parseJsonText('jQuery11240_1700000000({"total":3,"list":[]});')).toEqual({ total: 3, list: [] });
+    expect(parseJsonText('/**/ cb.list ( [1,2] )')).toEqual([1, 2]);
+    expect(parseJsonText("<html><body>对不起，页面不存在</body></html>")).toBeUndefined();
+    expect(parseJsonText("alert(document.cookie)")).toBeUndefined();
   });
 });
