@@ -1,5 +1,5 @@
 // Personal data published by mistake (issue #15), end to end on the demo site: the real CLI crawls it, every planted
-// leak (in a page, a PDF, a DOCX, an XLSX and an old XLS) is found with masked evidence and no neighbour is; the
+// leak (in a page, a PDF, a DOCX, an old DOC, an XLSX and an old XLS) is found with masked evidence and no neighbour is; the
 // defunct-agency guide is found and the history sentence is not. Then every output of the crawl is searched for
 // each planted full number — the SQLite file's bytes, findings.json, every report format (the XLSX unzipped), the
 // mails a real SMTP server receives, the server's API answers, the crawl's stdout and stderr — and none may hold
@@ -115,7 +115,7 @@ describe("privacy-leak on the demo site", () => {
       expect(f!.message).toMatch(/未脱敏/);
       if (p.targetUrl) formats.add(p.targetUrl.slice(p.targetUrl.lastIndexOf(".") + 1));
     }
-    expect([...formats].sort()).toEqual(["docx", "pdf", "xls", "xlsx"]);
+    expect([...formats].sort()).toEqual(["doc", "docx", "pdf", "xls", "xlsx"]);
     expect(planted.some((p) => !p.targetUrl)).toBe(true);
   });
 

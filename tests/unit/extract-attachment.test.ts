@@ -3,7 +3,7 @@ import { attachmentFormat, attachmentText } from "../../crawler/extract/attachme
 import { scanAttachment } from "../../crawler/extract/attachment-scan.js";
 import { ParsePool } from "../../crawler/crawl/parse-pool.js";
 import { extractPageFromBuffer } from "../../crawler/extract/index.js";
-import { makeDocx, makePdf, makeXls, makeXlsx } from "../fixtures/office-files.js";
+import { makeDoc, makeDocx, makePdf, makeXls, makeXlsx } from "../fixtures/office-files.js";
 import { syntheticId } from "../fixtures/synthetic-numbers.js";
 
 const ID = syntheticId("310115", "19760821", "318");
@@ -27,6 +27,12 @@ describe("attachment text", () => {
     const docx = await makeDocx(["处罚决定书", `当事人身份证号码：${ID}`]);
     expect(attachmentFormat(docx, "http://x.invalid/download?id=1", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")).toBe("docx");
     expect(await attachmentText(docx, "docx")).toContain(ID);
+  });
+  it("reads an old binary DOC", async () => {
+    const doc = makeDoc(["处罚决定书", `当事人身份证号码：${ID}`]);
+    expect(attachmentFormat(doc, "http://x.invalid/a.doc")).toBe("doc");
+    expect(attachmentFormat(doc, "http://x.invalid/get?id=2", "application/msword")).toBe("doc");
+    expect(await attachmentText(doc, "doc")).toContain(`当事人身份证号码：${ID}`);
   });
   it("reads an XLSX and an old XLS, each cell beside its column heading", async () => {
     for (const [buf, fmt] of [
@@ -54,6 +60,7 @@ describe("attachment scan", () => {
       ["docx", await makeDocx([`当事人：张三，身份证号码：${ID}`])],
       ["xlsx", await makeXlsx(rows)],
       ["xls", makeXls(rows)],
+      ["doc", makeDoc([`当事人：张三，身份证号码：${ID}`])],
     ] as const;
     for (const [fmt, buf] of files) {
       const scan = await scanAttachment(buf, { url: `http://x.invalid/f.${fmt}` });
