@@ -240,10 +240,31 @@ export class PostgresStore implements Store {
     if (lock) await this.unlock(lock, siteId).catch(() => undefined);
   }
 
+  /**
+   * Does the run begun here still hold its site's lock? Its connection may have been cut (network, server restart),
+   * and another worker may be crawling the site by now: such a run must not write its findings.
+   */
+  private async stillLocked(runId: number, siteId: string): Promise<boolean> {
+    const lock = this.conn.runLocks.get(runId);
+    if (!lock) return true; // begun by another handle or process: nothing to tell
+    try {
+      const { rows } = await lock.query(
+        `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted AND objsubid = 1
+           AND ((classid::bigint << 32) | objid::bigint) = $1::bigint`,
+        [crawlLockKey(siteId)],
+      );
+      return rows.length > 0;
+    } catch {
+      return false;
+    }
+  }
+
   async finishRun(runId: number, result: Parameters<Store["finishRun"]>[1]): Promise<StoredFinding[]> {
     const { rows, siteId } = await this.tx(async (c) => {
       const run = (await c.query<RunRow>("SELECT * FROM runs WHERE id = $1 FOR UPDATE", [runId])).rows[0];
       if (!run) throw new StoreError("other", this.location, `没有编号为 ${runId} 的抓取 no run ${runId} in ${this.location}`);
+      if (!(await this.stillLocked(runId, run.site_id)))
+        throw new StoreError("locked", this.location, `抓取 ${runId} 已失去抓取锁（与数据库的连接曾中断），结果未保存 run ${runId} lost its crawl lock (its connection to the database was cut); nothing was saved: ${this.location}`);
       if (run.status !== "running")
         throw new StoreError("other", this.location, `抓取 ${runId} 已结束（${run.status}），不能再次完成 run ${runId} is already ${run.status}: ${this.location}`);
       const seenAt = run.started_at;

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { acquireCrawlLock, CrawlLockedError, openStore, SqliteStore } from "../../crawler/store/index.js";
 import { createTestDatabase, PG } from "../helpers/pg.js";
+import pg from "pg";
 
 const storeModule = path.resolve("crawler/store/index.ts");
 const site = { name: "上海市嘉定区市场监督管理局", baseUrl: "http://127.0.0.1:8080/" };
@@ -130,6 +131,37 @@ describe.each(BACKENDS)("$name crawl lock", (backend) => {
         await store.close();
       }
     });
+  });
+});
+
+describe.skipIf(!PG)("PostgreSQL only", () => {
+  it("a run whose lock connection was cut saves nothing: another crawl of the site may be running by then", async () => {
+    const t = await createTestDatabase();
+    const store = await openStore(t.url);
+    try {
+      const run = await store.beginRun(site, "2026-03-02T02:00:00.000Z");
+      // The server ends the lock's connection (as a network cut or a restart would): the lock is free at once.
+      const admin = await openStore(t.url);
+      const c = new pg.Client({ connectionString: t.url });
+      await c.connect();
+      const killed = await c.query<{ n: number }>(
+        "SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name LIKE $1",
+        [`gongkai-lock ${process.pid} %`],
+      );
+      await c.end();
+      expect(killed.rows[0].n).toBe(1);
+      const other = await admin.beginRun(site, "2026-03-02T02:30:00.000Z");
+      await expect(
+        store.finishRun(run.id, { complete: true, finishedAt: "2026-03-02T03:00:00.000Z", stats: {}, findings: [] }),
+      ).rejects.toThrow(/lost its crawl lock.*nothing was saved/);
+      // The crawl that took the lock marked the cut run aborted.
+      expect((await store.runs()).find((r) => r.id === run.id)?.status).toBe("aborted");
+      await admin.finishRun(other.id, { complete: true, finishedAt: "2026-03-02T03:00:00.000Z", stats: {}, findings: [] });
+      await admin.close();
+    } finally {
+      await store.close();
+      await t.drop();
+    }
   });
 });
 
