@@ -14,7 +14,8 @@ import {
   type MineResponse,
   type SetStateResponse,
 } from "./api-types.js";
-import { FindingsIndex, departmentOf } from "./findings-index.js";
+import { departmentOf } from "./findings-index.js";
+import { SitesIndex, visibleTo } from "./sites-index.js";
 import { RateLimiter, type RateLimitOptions } from "./rate-limit.js";
 import { TokenAuthenticator, bearerToken, parseTokens, type Caller, type TokenEntry } from "./tokens.js";
 
@@ -166,15 +167,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = opts.log ?? (() => {});
 
   // The index being built is shared by the requests that arrive meanwhile (one read of the store, not one each).
-  let index: Promise<FindingsIndex> | undefined;
+  let index: Promise<SitesIndex> | undefined;
   let indexAt = 0;
-  const getIndex = (): Promise<FindingsIndex> => {
+  const getIndex = (): Promise<SitesIndex> => {
     const now = Date.now();
     if (!index || now - indexAt > cacheMs) {
       const building = (async () => {
         const current = await store.findings({ states: ["open", "acknowledged", "false-positive"] });
         const columnHints = await store.findings({ kinds: ["stale-column", "empty-column"] });
-        return new FindingsIndex(current, opts.columns ?? [], columnHints);
+        return new SitesIndex(current, await store.sites(), columnHints, opts.columns ?? []);
       })();
       // A failed read is not kept: the next request tries again.
       building.catch(() => {
@@ -189,15 +190,20 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const originAllowed = (origin: string) =>
     allowedOrigins.has(origin) || (anyExtension && /^chrome-extension:\/\/[a-p]{32}$/.test(origin));
 
-  const site = async (): Promise<MeResponse["site"]> => {
+  // The site of the latest run among the sites this caller may see (a store may hold several).
+  const site = async (caller: Caller): Promise<MeResponse["site"]> => {
     if (opts.site) return opts.site;
     const latest = (await store.runs(1))[0];
-    return latest ? { name: latest.siteName, baseUrl: latest.baseUrl } : null;
+    if (latest && (!caller.sites || (latest.siteId !== undefined && caller.sites.includes(latest.siteId))))
+      return { name: latest.siteName, baseUrl: latest.baseUrl };
+    const mine = (await store.sites()).filter((s) => !caller.sites || caller.sites.includes(s.id));
+    const newest = mine.sort((a, b) => (b.lastRun?.startedAt ?? "").localeCompare(a.lastRun?.startedAt ?? ""))[0];
+    return newest ? { name: newest.name, baseUrl: newest.baseUrl } : null;
   };
 
-  const siteOrigins = async (): Promise<string[]> => {
+  const siteOrigins = async (caller: Caller): Promise<string[]> => {
     const out = new Set<string>();
-    const s = await site();
+    const s = await site(caller);
     for (const url of [s?.baseUrl, ...(opts.columns ?? []).map((c) => c.url)]) {
       if (!url) continue;
       try {
@@ -206,7 +212,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         // not a URL: nothing to run on
       }
     }
-    for (const o of (await getIndex()).columnOrigins()) out.add(o);
+    for (const o of (await getIndex()).origins(caller)) out.add(o);
     return [...out].sort();
   };
 
@@ -309,15 +315,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           server: "gongkai",
           version: VERSION,
           user: { name: caller.name, department: caller.department, role: caller.role },
-          site: await site(),
-          siteOrigins: await siteOrigins(),
+          site: await site(caller),
+          siteOrigins: await siteOrigins(caller),
         };
         return send(res, 200, body);
       }
       case "page": {
         const q = PageQuery.safeParse(Object.fromEntries(query));
         if (!q.success) throw new HttpError(400, "bad_request", zodMessage(q.error, "查询参数有误 invalid query"));
-        const result = (await getIndex()).forPage(q.data.page, q.data.states);
+        const result = (await getIndex()).forPage(q.data.page, q.data.states, caller);
         if (!result) throw new HttpError(400, "bad_request", "page 须为 http(s) 网址 page must be an http(s) URL");
         return send(res, 200, result);
       }
@@ -325,7 +331,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         const q = MineQuery.safeParse(Object.fromEntries(query));
         if (!q.success) throw new HttpError(400, "bad_request", zodMessage(q.error, "查询参数有误 invalid query"));
         const all = caller.role === "office";
-        const list = (await getIndex()).forDepartment(all ? undefined : caller.department, q.data.states);
+        const list = (await getIndex()).forDepartment(all ? undefined : caller.department, q.data.states, caller);
         const body: MineResponse = {
           department: caller.department,
           scope: all ? "all" : "department",
@@ -335,7 +341,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         return send(res, 200, body);
       }
       case "finding": {
-        const finding = await lookup(route.id);
+        const finding = await lookup(route.id, caller);
         return send(res, 200, { finding });
       }
       case "state": {
@@ -346,7 +352,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         const raw = await readJsonBody(req);
         const body = SetStateBody.safeParse(raw);
         if (!body.success) throw new HttpError(400, "bad_request", zodMessage(body.error, "请求体有误 invalid body"));
-        const finding = await lookup(route.id);
+        const finding = await lookup(route.id, caller);
         if (caller.role !== "office" && departmentOf(finding) !== caller.department)
           throw new HttpError(
             403,
@@ -355,7 +361,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           );
         if (finding.state === "fixed")
           throw new HttpError(409, "conflict", "该问题已修复，无需处理 this finding is already fixed");
-        const updated = await store.setState(finding.id, {
+        const updated = await (finding.siteId && store.siteId === undefined ? store.forSite(finding.siteId) : store).setState(finding.id, {
           state: body.data.state,
           by: { name: caller.name, department: caller.department },
           note: body.data.note?.trim() || undefined,
@@ -367,9 +373,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
   };
 
-  const lookup = async (id: string): Promise<StoredFinding> => {
+  const lookup = async (id: string, caller: Caller): Promise<StoredFinding> => {
     const finding = FINDING_ID.test(id) ? await store.finding(id) : undefined;
-    if (!finding) throw new HttpError(404, "not_found", "没有这个问题 no such finding");
+    if (!finding || !visibleTo(caller, finding)) throw new HttpError(404, "not_found", "没有这个问题 no such finding");
     return finding;
   };
 

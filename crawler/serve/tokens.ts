@@ -17,6 +17,8 @@ export const TokenEntrySchema = z.strictObject({
   name: z.string().trim().min(1),
   department: z.string().trim().min(1),
   role: z.enum(TOKEN_ROLES),
+  /** Limit this person to some sites (site ids) of a store that holds several; absent: every site. */
+  sites: z.array(z.string().regex(/^[a-z0-9_-]+$/, "a site id: [a-z0-9_-]+")).min(1).optional(),
 });
 export type TokenEntry = z.infer<typeof TokenEntrySchema>;
 
@@ -69,6 +71,8 @@ export interface Caller {
   name: string;
   department: string;
   role: TokenRole;
+  /** The sites (ids) this person may see; undefined: every site. */
+  sites?: string[];
   /** A stable key for this token (hash prefix), for rate limiting; never the token. */
   key: string;
 }
@@ -81,7 +85,7 @@ export class TokenAuthenticator {
   constructor(tokens: TokenEntry[]) {
     this.entries = tokens.map((t) => {
       const hash = sha256(t.token);
-      return { hash, caller: { name: t.name, department: t.department, role: t.role, key: hash.toString("hex").slice(0, 16) } };
+      return { hash, caller: { name: t.name, department: t.department, role: t.role, sites: t.sites, key: hash.toString("hex").slice(0, 16) } };
     });
   }
 
