@@ -86,6 +86,15 @@ describe("javascript: true columns in a real browser", () => {
     }
   });
 
+  it("reports none of the must-not-report cases (the list API, the script-built lists as empty or stale)", () => {
+    const cases = site.manifest.mustNotReport;
+    expect(cases.some((m) => m.targetUrl?.includes(JS_LIST_API))).toBe(true);
+    for (const m of cases) {
+      const hit = crawl.findings.find((f) => (!m.kind || f.kind === m.kind) && (!m.pageUrl || f.pageUrl === m.pageUrl) && (!m.targetUrl || f.targetUrl === m.targetUrl));
+      expect(hit, m.note).toBeUndefined();
+    }
+  });
+
   it("writes coverage with reached == listed and how it paged, and no coverage finding", () => {
     const how = { xzxk: "json-api", zdjc: "json-api", bmgs: "js-pager" } as Record<string, string>;
     for (const id of JS_COLUMNS) {
