@@ -10,6 +10,8 @@ import { collapse, textOf } from "./text.js";
 
 /** Header cells naming the matter: 公开事项, 事项名称, 目录名称, 信息名称 … (事项 first). */
 const NAME_HEADERS = [/事项/, /名称|目录|栏目/, /内容/];
+/** Other header cells of a catalogue table; a guide's label/value table has a value (企业设立登记) beside 事项名称. */
+const OTHER_HEADERS = /序号|编号|链接|查阅|查看|方式|时限|主体|依据|内容|类别|层级|对象|备注|名称|范围|渠道/;
 /** Fewer rows than this is a layout table or a metadata table, not a catalogue. */
 const MIN_ROWS = 3;
 /** Containers of a catalogue written as a list. */
@@ -39,7 +41,7 @@ function tableRows($: CheerioAPI, table: Element, base: string): CatalogueRow[] 
     nameCol = headers.findIndex((h) => re.test(h) && h.length <= 12);
     if (nameCol !== -1) break;
   }
-  if (nameCol === -1) return [];
+  if (nameCol === -1 || !headers.some((h, i) => i !== nameCol && OTHER_HEADERS.test(h))) return [];
   const rows: CatalogueRow[] = [];
   for (const tr of trs.slice(headerAt + 1)) {
     const cells = cellsOf($, tr);

@@ -97,3 +97,16 @@ describe("catalogue-gap", () => {
     expect(new Set(found.map((f) => f.id)).size).toBe(4);
   });
 });
+
+describe("catalogue rows are not read from a guide's label/value table", () => {
+  it("a 事项名称 label beside its value is no catalogue header", () => {
+    const rows = ["设定依据", "申请条件", "办理材料", "办理地点"].map((l) => `<tr><td>${l}</td><td>见说明</td></tr>`).join("");
+    const guide = extractPage({
+      url: "http://127.0.0.1:8080/bszn/1.html",
+      finalUrl: "http://127.0.0.1:8080/bszn/1.html",
+      status: 200,
+      html: html(`<table><tr><td>事项名称</td><td>企业设立登记</td></tr>${rows}</table>`),
+    });
+    expect(guide.catalogueRows).toBeUndefined();
+  });
+});
