@@ -24,6 +24,7 @@ import { renderProfileMarkdown, summariseProfile, threadName, type ThreadProfile
 import { applySmallChange, clearSmallChange } from "./lib/change.js";
 import { sizeForPages } from "./lib/sizing.js";
 import { generateSite } from "../tests/fixtures/demo-site/generate.js";
+import { measureStartup, startupTable } from "./startup.js";
 import type { BenchResults, RunKind, RunResult } from "./lib/types.js";
 
 const fmtNumber = (n: number) => n.toLocaleString("en-US");
@@ -410,6 +411,16 @@ if (withOverlay) {
   }
 }
 
+// Start-up of the compiled CLI as installed (bench/startup.ts): `gongkai --help`, and `gongkai crawl` → first request.
+let startup = "";
+try {
+  const figures = await measureStartup({ root: gongkaiRoot, runs: quick ? 3 : 7, log });
+  Object.assign(results, { startup: figures });
+  startup = startupTable(figures) + "\n";
+} catch (e) {
+  results.errors.push(`startup: ${(e as Error).message}`);
+}
+
 results.scope = [
   `gongkai: \`node bin/gongkai.mjs crawl\` with the whole site as one \`other\` column at the site root (maxPagesPerColumn above the page count), concurrency ${concurrency} per host, robots.txt obeyed, external links checked; every page fetched with GET, every link on it checked once (HEAD first, GET when HEAD is refused or for #fragments), soft-404 probes, retries with backoff, findings written to SQLite and findings.json.`,
   `linkinator 7.6.1: its CLI with \`--recurse --concurrency ${concurrency} --retry --retry-errors --retry-errors-count 3 --check-fragments --timeout 15000\` from the same root: recurses into every same-host page under the root (GET), checks every other link (HEAD, GET on failure). Its \`--concurrency\` does not bound requests in flight (it starts each check when it finds the link), so the bench also caps Node's fetch at ${concurrency} connections per host (bench/lib/linkinator-per-host.mjs) — the same per-host limit gongkai obeys. It ignores robots.txt and has no trap detection, so the robots-disallowed paths and the self-linking calendar are passed to it as --skip.`,
@@ -423,9 +434,9 @@ results.finishedAt = new Date().toISOString();
 
 mkdirSync(outDir, { recursive: true });
 writeJson(path.join(outDir, `${outName}.json`), results);
-writeFileSync(path.join(outDir, `${outName}.md`), renderMarkdown(results));
+writeFileSync(path.join(outDir, `${outName}.md`), renderMarkdown(results) + (startup && `\n${startup}`));
 
-process.stdout.write("\n" + terminalTable(results) + "\n\n");
+process.stdout.write("\n" + terminalTable(results) + "\n\n" + (startup && `${startup}\n`));
 for (const t of results.targets) process.stdout.write(`${t.reference ? "(参考)" : t.met === undefined ? "·" : t.met ? "✓" : "✗"} ${t.target}: ${t.value}${t.note ? `  (${t.note})` : ""}\n`);
 process.stdout.write(`\n结果 results: ${path.join(outDir, `${outName}.json`)}, ${path.join(outDir, `${outName}.md`)}\n`);
 if (results.errors.length) process.stdout.write(`错误 errors:\n${results.errors.map((e) => "  " + e.split("\n")[0]).join("\n")}\n`);
