@@ -6,6 +6,7 @@ import http from "node:http";
 import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { countLinks, emptyHostCounts, looksLikeHtml, quantile, totalOf, type HostCounts, type SiteCounts } from "./lib/stats.js";
+import { realAttachmentFor } from "./lib/attachments.js";
 
 interface HostState extends HostCounts {
   urls: Set<string>;
@@ -110,6 +111,25 @@ http.Server.prototype.emit = function (this: http.Server, event: string | symbol
         if ((res.statusCode === 429 || res.statusCode === 503) && Number.isFinite(ra) && ra > 0) h.retryAfterMs = (h.retryAfterMs ?? 0) + ra * 1000;
       }
     };
+    // One attachment in ten is a real file (a PDF, DOCX or XLSX decision or result sheet) instead of the demo
+    // site's few placeholder bytes, so the crawl's attachment scan has real work (BENCH_SITE_REAL_ATTACHMENTS=0: off).
+    const real = process.env.BENCH_SITE_REAL_ATTACHMENTS === "0" ? undefined : realAttachmentFor(key);
+    if (real) {
+      const writeHeadReal = res.writeHead;
+      res.writeHead = function (this: http.ServerResponse, ...whArgs: unknown[]) {
+        const headers = whArgs.find((a, i) => i > 0 && a && typeof a === "object" && !Array.isArray(a)) as Record<string, string> | undefined;
+        if (headers && (whArgs[0] as number) === 200) {
+          headers["content-length"] = String(real.body.length);
+          headers["content-type"] = real.type;
+        }
+        return writeHeadReal.apply(this, whArgs as Parameters<typeof writeHeadReal>);
+      } as typeof res.writeHead;
+      const endReal = res.end;
+      res.end = function (this: http.ServerResponse, ...endArgs: unknown[]) {
+        if (res.statusCode === 200 && req.method === "GET" && Buffer.isBuffer(endArgs[0])) endArgs[0] = real.body;
+        return endReal.apply(this, endArgs as Parameters<typeof endReal>);
+      } as typeof res.end;
+    }
     // Count the links on every HTML page served whole: the site's size in links, as the checkers saw it.
     if (req.method === "GET") {
       const end = res.end;
