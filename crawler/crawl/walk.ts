@@ -127,6 +127,8 @@ interface ColumnState {
   firstPageItems: number;
   /** List entries the walk found but did not fetch (the column's page budget was spent). */
   itemsNotFetched: number;
+  /** List pages asked for a paging strategy, with it: those of a strategy abandoned are dropped at the end. */
+  strategyPages: { url: string; strategy: PagingStrategy }[];
   /** For section scans: the folder every page must lie under. */
   folder?: string;
   listOrder: Map<string, number>;
@@ -227,6 +229,7 @@ export class ColumnWalker {
     // Pages fetched only as link checks are not needed any more: let their records go.
     for (const url of [...this.fetches.keys()]) if (!this.pages.has(url)) this.fetches.delete(url);
     if (this.renderer) await (await this.renderer.catch(() => undefined))?.close().catch(() => undefined);
+    for (const s of states) this.dropAbandonedPages(s);
     for (const s of states) {
       s.walk.listPages.sort((a, b) => (s.listOrder.get(a) ?? 0) - (s.listOrder.get(b) ?? 0));
       s.walk.items = [...s.itemUrls.values()];
@@ -255,6 +258,7 @@ export class ColumnWalker {
       paging: new ColumnPaging(this.o.pagingMemory?.get(column.id)),
       firstPageItems: 0,
       itemsNotFetched: 0,
+      strategyPages: [],
       folder: column.type === "other" ? folderOf(url) : undefined,
       listOrder: new Map(),
     };
@@ -469,7 +473,10 @@ export class ColumnWalker {
         s.stated = record.stated;
         s.firstPageItems = record.listItems.length;
         this.planPaging(s, s.paging.start(job.url, offers), job.url, same);
-      } else if (job.paging) this.planPaging(s, s.paging.pageDone(job.paging.strategy, added, offers), job.url, same);
+      } else if (job.paging) {
+        s.strategyPages.push({ url: job.url, strategy: job.paging.strategy });
+        this.planPaging(s, s.paging.pageDone(job.paging.strategy, added, offers), job.url, same);
+      }
     } else if (role === "section") {
       if (isStart) s.walk.listPages.push(job.url);
       const next = [...record.links.filter((l) => l.url && FOLLOW_TAGS.has(l.tag) && !l.attachment).map((l) => l.url!), ...record.pagination];
@@ -487,6 +494,24 @@ export class ColumnWalker {
         const u = normalizeUrl(item.url);
         if (u && !s.itemUrls.has(u) && u.startsWith(s.folder!)) s.itemUrls.set(u, { ...item, url: u });
       }
+    }
+  }
+
+  /**
+   * Pages of a paging strategy that was abandoned (a `?pageNum=N` answering page 1 again) are not pages of the list:
+   * they leave the column's list pages, and the crawl's pages when no other column reached them. A later crawl that
+   * starts with the strategy that worked never asks them, and its pages and list pages are the same as this one's.
+   */
+  private dropAbandonedPages(s: ColumnState): void {
+    const dropped = new Set(s.strategyPages.filter((p) => s.paging.isAbandoned(p.strategy)).map((p) => p.url));
+    if (dropped.size === 0) return;
+    s.walk.listPages = s.walk.listPages.filter((u) => !dropped.has(u));
+    const id = s.walk.column.id;
+    for (const url of dropped) {
+      const page = this.pages.get(url);
+      if (!page) continue;
+      page.columns = page.columns.filter((c) => !(c.columnId === id && c.role === "list"));
+      if (page.columns.length === 0) this.pages.delete(url);
     }
   }
 
