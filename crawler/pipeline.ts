@@ -8,6 +8,7 @@ import { classifyHost, hostKey, isNonPublicHost, normalizeUrl, parseHttpUrl } fr
 import type { CrawlData, CrawlStats, LinkCheck } from "./types.js";
 import { openStore, type PageCacheEntry, type StoredFinding } from "./store/index.js";
 import { extractPage, extractPageFromBuffer } from "./extract/index.js";
+import { withPersonalDataMasked } from "./extract/personal-data.js";
 import { runDetectors } from "./detect/index.js";
 import { allLaws } from "./detect/laws.js";
 import { interpretationStats } from "./detect/missing-interpretation.js";
@@ -184,7 +185,8 @@ export async function runCrawl(config: Config, opts: CrawlOptions): Promise<Craw
         return new PlaywrightRenderer({
           fetcher,
           checker,
-          extract: extractPage,
+          // Rendered pages get their personal numbers masked too, as the parse thread does (extract/personal-data.ts).
+          extract: (input) => withPersonalDataMasked(extractPage(input)),
           now: clock,
           timeoutSecs: config.crawl.requestTimeoutSecs,
           maxBodyBytes: config.crawl.maxBodyBytes,
