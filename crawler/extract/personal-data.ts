@@ -5,7 +5,7 @@ import type { PageRecord } from "../types.js";
 import { countPersonalNumbers, maskPersonalNumbers } from "../detect/lib/personal-numbers.js";
 
 export function withPersonalDataMasked(record: PageRecord): PageRecord {
-  const found = countPersonalNumbers([record.heading ?? "", record.bodyText].join("\n"));
+  const found = countPersonalNumbers([record.title, record.heading ?? "", record.bodyText].join("\n"));
   const m = maskPersonalNumbers;
   // Cheap test first: most pages hold no long digit run at all.
   const anyDigits = /\d{11}/.test(record.bodyText + record.title + (record.heading ?? "")) || found.length > 0;
