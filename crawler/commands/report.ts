@@ -19,6 +19,13 @@ const usage = `用法 Usage: gongkai report --db FILE [--since 7d] [--format htm
   --mail           按科室发送邮件（正文 HTML，附该科室的 Excel），办公室收到全部
                    mail each department its part (HTML, its XLSX attached); the office gets the whole
   --lang zh|en     报告语言 report language (default: the config's language, else zh)
+  --site ID        只报告该网站（多网站数据库）only this site (site.id) of a store holding several
+
+  PostgreSQL 且未给 --site：每个网站的报告写入 OUT/<site.id>/，总览写入 OUT/overview.html 与 overview.xlsx
+  （网站 × 科室：未修复、新发现、已修复、最长持续天数）；--config 可重复，按 site.id 对应，--mail 按各网站的科室发送。
+  With postgres://… and no --site: each site's report in OUT/<site.id>/, and the overview of every site (site ×
+  department: open, new, fixed, longest open) in OUT/overview.html and overview.xlsx; --config repeats (matched
+  by site.id) and --mail mails each site's departments.
 
 退出码 Exit codes: 0 done · 1 database missing or unusable, or a mail could not be sent · 2 bad arguments or config`;
 
@@ -50,34 +57,43 @@ export async function runReport(
     since: { type: "string", default: "7d" },
     format: { type: "string", default: "html,md,csv,xlsx" },
     out: { type: "string", default: "gongkai-out" },
-    config: { type: "string" },
+    config: { type: "string", multiple: true },
     mail: { type: "boolean", default: false },
     lang: { type: "string" },
+    site: { type: "string" },
   });
+  const { isPostgresUrl } = await import("../store/index.js");
+  const overview = isPostgresUrl(args.db!) && !args.site;
+  if ((args.config?.length ?? 0) > 1 && !overview)
+    throw new UsageError("--config 只能给一个 only one --config (several only for the overview of a PostgreSQL store)");
   const { REPORT_FORMATS, loadReportModelFromFile, writeReport } = await import("../report/index.js");
   const formats = args.format!.split(",").map((f) => f.trim().toLowerCase()).filter(Boolean);
   const bad = formats.filter((f) => !(REPORT_FORMATS as readonly string[]).includes(f));
   if (bad.length || !formats.length)
     throw new UsageError(`--format: unknown format ${bad.map((b) => `"${b}"`).join(", ") || "(empty)"}; choose from ${REPORT_FORMATS.join(", ")}`);
   if (args.lang !== undefined && args.lang !== "zh" && args.lang !== "en") throw new UsageError(`--lang: expected zh or en, got "${args.lang}"`);
-  const config: Config | undefined = args.config ? loadConfig(args.config) : undefined;
+  const configs = (args.config ?? []).map((f) => loadConfig(f));
+  const config: Config | undefined = configs[0];
   const now = io.now ?? new Date();
   const since = parseSince(args.since!, now, config?.schedule.timezone);
   if (args.mail) {
     if (!config) throw new UsageError("--mail 需要 --config FILE：SMTP 设置和收件人在配置文件中 --mail needs --config FILE (SMTP settings and recipients are in the config)");
     const { mailSettingsProblems } = await import("../report/mail.js");
-    const problems = mailSettingsProblems(config);
+    const problems = configs.filter((c) => !overview || c.mail).flatMap((c) => mailSettingsProblems(c));
     if (problems.length) throw new UsageError(problems.join("\n"));
   }
   const language = (args.lang as "zh" | "en" | undefined) ?? config?.language ?? "zh";
 
   const dbFile = args.db!;
-  const { isPostgresUrl } = await import("../store/index.js");
+  if (overview) {
+    const { runOverviewReport } = await import("../report/overview-run.js");
+    return runOverviewReport({ dbUrl: dbFile, outDir: args.out!, formats: formats as (typeof REPORT_FORMATS)[number][], language, since, now, configs, mail: args.mail!, out: io.out, err: io.err });
+  }
   if (!isPostgresUrl(dbFile) && !existsSync(dbFile)) {
     io.err(`数据库文件不存在 database not found: ${path.resolve(dbFile)} — 请先运行 run \`gongkai crawl\` first`);
     return 1;
   }
-  const model = await loadReportModelFromFile(dbFile, { since, now, config });
+  const model = await loadReportModelFromFile(dbFile, { since, now, config, siteId: args.site });
   if (!model.lastRun) io.err(`注意 note: 数据库中还没有抓取记录 the database holds no crawl yet: ${dbFile}`);
   const files = await writeReport(model, { outDir: args.out!, formats: formats as (typeof REPORT_FORMATS)[number][], language });
   const tot = model.totals;

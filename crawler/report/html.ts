@@ -18,7 +18,7 @@ function urlCell(url: string): string {
 
 const PALETTE = ["#c0392b", "#2471a3", "#d68910", "#1e8449", "#7d3c98", "#117a65", "#a04000", "#2e4053", "#b03a2e", "#5d6d7e"];
 
-const CSS = `
+export const CSS = `
 *{box-sizing:border-box}
 body{margin:0;background:#f3f4f6;color:#1f2933;font:14px/1.6 "Noto Sans CJK SC","Noto Sans SC","PingFang SC","Microsoft YaHei","Source Han Sans SC",sans-serif}
 .page{max-width:1280px;margin:0 auto;padding:24px 28px 40px;background:#fff;min-height:100vh}

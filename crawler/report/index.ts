@@ -36,12 +36,12 @@ export async function loadReportModel(store: Store, opts: { since: Date; now: Da
 }
 
 /** Open the database just long enough to read the report. A read-only database (a copy, another user's file) can still be reported on. */
-export async function loadReportModelFromFile(dbFile: string, opts: { since: Date; now: Date; config?: Config; trendWeeks?: number }): Promise<ReportModel> {
+export async function loadReportModelFromFile(dbFile: string, opts: { since: Date; now: Date; config?: Config; trendWeeks?: number; siteId?: string }): Promise<ReportModel> {
   let store: Store;
   try {
-    store = await openStore(dbFile);
+    store = await openStore(dbFile, { siteId: opts.siteId });
   } catch (e) {
-    if (e instanceof StoreError && e.code === "readonly") store = await openStore(dbFile, { readonly: true });
+    if (e instanceof StoreError && e.code === "readonly") store = await openStore(dbFile, { readonly: true, siteId: opts.siteId });
     else throw e;
   }
   try {
