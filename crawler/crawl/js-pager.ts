@@ -13,11 +13,15 @@ import { apiPagingFromPair, apiPagingOf, bestListAnswer, parseJsonText, type Api
 export interface JsonSeen {
   url: string;
   body: Buffer;
+  /** The form the script POSTed to get it (a list API asked as a form). */
+  form?: string;
 }
 
 export interface ApiFound {
   /** The URL the page asked for the list's first page. */
   firstUrl: string;
+  /** …and the form it POSTed there, when it asked by POST (then the page number is in the form). */
+  firstForm?: string;
   first: ListApiAnswer;
   paging: ApiPaging;
   /** Pages 1 … pagesDone were already asked (by the page's own scripts): never asked again. */
@@ -60,9 +64,24 @@ function listAnswer(json: JsonSeen[], from: number, drawn: string[]): FoundListA
   const fetched: FetchedJson[] = [];
   for (const seen of json.slice(from)) {
     const data = parseJson(seen.body);
-    if (data !== undefined) fetched.push({ url: seen.url, json: data });
+    if (data !== undefined) fetched.push(seen.form === undefined ? { url: seen.url, json: data } : { url: seen.url, json: data, form: seen.form });
   }
   return bestListAnswer(fetched, drawn);
+}
+
+/**
+ * The request as one URL for working out its paging: a GET's URL, or for a form POST the form's fields as the query
+ * (the page number is among them).
+ */
+function requestOf(api: FoundListApi): string {
+  return api.form === undefined ? api.url : `http://form.invalid/?${api.form}`;
+}
+
+function found(api: FoundListApi): Pick<ApiFound, "firstUrl" | "firstForm" | "first" | "idUrl"> {
+  const out: Pick<ApiFound, "firstUrl" | "firstForm" | "first" | "idUrl"> = { firstUrl: api.url, first: api.answer };
+  if (api.form !== undefined) out.firstForm = api.form;
+  if (api.idUrl) out.idUrl = api.idUrl;
+  return out;
 }
 
 // Runs in the page: marks the control that leads to page `n` (data-gongkai-pager) and says what it is. A string,
@@ -129,8 +148,8 @@ export async function driveList(page: Page, o: DriveOptions): Promise<DrivenList
   const drawn = () => out.pages.flat().map((i) => i.url);
   const api = listAnswer(o.json, 0, drawn());
   if (api) {
-    const paging = apiPagingOf(api.url, api.answer.pageSize ?? api.answer.records);
-    if (paging) return { ...out, api: { firstUrl: api.url, first: api.answer, paging, pagesDone: 1, idUrl: api.idUrl, answered: api.answer.items }, how: "json-api" };
+    const paging = apiPagingOf(requestOf(api), api.answer.pageSize ?? api.answer.records);
+    if (paging) return { ...out, api: { ...found(api), paging, pagesDone: 1, answered: api.answer.items }, how: "json-api" };
   }
   const seen = new Set(firstItems.map((i) => i.url));
   for (let n = 2; n <= o.maxPages && Date.now() < o.deadline; n++) {
@@ -141,11 +160,11 @@ export async function driveList(page: Page, o: DriveOptions): Promise<DrivenList
     if (api) {
       // The page asked its API for page n: the number that changed tells how to ask for every other page.
       const next = listAnswer(o.json, jsonBefore, drawn());
-      const paging = next && apiPagingFromPair(api.url, next.url, api.answer.pageSize ?? api.answer.records);
+      const paging = next && (api.form === undefined || next.url === api.url) && apiPagingFromPair(requestOf(api), requestOf(next), api.answer.pageSize ?? api.answer.records);
       if (paging && next.answer.items.length > 0) {
         out.pages.push(items);
         const answered = [...api.answer.items, ...next.answer.items];
-        return { ...out, api: { firstUrl: api.url, first: api.answer, paging, pagesDone: n, idUrl: api.idUrl, answered }, how: "json-api" };
+        return { ...out, api: { ...found(api), paging, pagesDone: n, answered }, how: "json-api" };
       }
     }
     if (fresh.length === 0) break; // the click brought nothing new: the end of the list (or a pager we cannot drive)

@@ -14,7 +14,7 @@ import type { Fetcher, FetchOutcome } from "./fetcher.js";
 import { PRIORITY } from "./limiter.js";
 import type { JsRenderer, RenderedList } from "./walk.js";
 import { driveList, type DrivenList, type JsonSeen } from "./js-pager.js";
-import { apiPageCount, apiPageUrl, parseJsonText, readListApi } from "../extract/json-list.js";
+import { apiPageCount, apiPageForm, apiPageUrl, parseJsonText, readListApi } from "../extract/json-list.js";
 import type { ListItem, StatedCount } from "../types.js";
 import { classify, headerValue } from "../check/classify.js";
 import type { LinkChecker } from "../check/checker.js";
@@ -83,20 +83,24 @@ export class PlaywrightRenderer implements JsRenderer {
             const p = this.pending.get(request.userData.key as string);
             await page.route("**/*", async (route) => {
               const req = route.request();
-              if (SKIPPED_TYPES.has(req.resourceType()) || req.method() !== "GET") return route.abort("blockedbyclient");
+              // A script's form POST for data (a list API asked as a form) goes through; any other POST does not.
+              const form = formPost(req.method(), req.resourceType(), req.headers()["content-type"], req.postData());
+              if (SKIPPED_TYPES.has(req.resourceType()) || (req.method() !== "GET" && form === undefined)) return route.abort("blockedbyclient");
               const url = normalizeUrl(req.url());
               if (!url) return route.abort("blockedbyclient");
               const isDocument = req.isNavigationRequest() && req.frame() === page.mainFrame();
               const out = await this.o.fetcher.fetch(url, {
-                method: "GET",
+                method: form === undefined ? "GET" : "POST",
+                ...(form === undefined ? {} : { form }),
                 priority: PRIORITY.walk,
                 bodyLimit: () => this.o.maxBodyBytes,
               });
               if (isDocument && p) p.document = out;
-              else if (!this.o.checker.has(url)) this.o.checker.record(url, classify({ outcome: out, checkedAt: this.o.now().toISOString() }));
+              // A POST's answer is no link check of its URL (a link is followed with GET).
+              else if (form === undefined && !this.o.checker.has(url)) this.o.checker.record(url, classify({ outcome: out, checkedAt: this.o.now().toISOString() }));
               if (out.status === undefined || out.error || out.blocked || out.redirectProblem) return route.abort("failed");
               if (p && out.body && isDataRequest(req.resourceType(), url) && looksJson(out.body, headerValue(out.headers, "content-type")))
-                p.json.push({ url, body: out.body });
+                p.json.push(form === undefined ? { url, body: out.body } : { url, body: out.body, form });
               const headers: Record<string, string> = {};
               for (const [k, v] of Object.entries(out.headers ?? {})) {
                 if (v === undefined || HOP_HEADERS.has(k)) continue;
@@ -182,7 +186,7 @@ export class PlaywrightRenderer implements JsRenderer {
     const stated: StatedCount = { ...(record.stated ?? {}) };
     stated.perPage = driven.pages[0].length;
     if (driven.api) {
-      const { first, paging, firstUrl, pagesDone, idUrl } = driven.api;
+      const { first, paging, firstUrl, firstForm, pagesDone, idUrl } = driven.api;
       const pageCount = Math.min(apiPageCount(first) ?? o.maxPages, o.maxPages);
       if (first.total !== undefined) stated.items = first.total;
       if (first.pages !== undefined) stated.pages = first.pages;
@@ -190,7 +194,9 @@ export class PlaywrightRenderer implements JsRenderer {
       pages.push(driven.api.answered);
       const seen = new Set(pages.flat().map((i) => i.url));
       for (let n = pagesDone + 1; n <= pageCount; n += API_BATCH) {
-        const batch = Array.from({ length: Math.min(API_BATCH, pageCount - n + 1) }, (_, k) => this.apiPage(apiPageUrl(firstUrl, paging, n + k), idUrl));
+        const batch = Array.from({ length: Math.min(API_BATCH, pageCount - n + 1) }, (_, k) =>
+          firstForm === undefined ? this.apiPage(apiPageUrl(firstUrl, paging, n + k), idUrl) : this.apiPage(firstUrl, idUrl, apiPageForm(firstForm, paging, n + k)),
+        );
         const answers = await Promise.all(batch);
         let stop = false;
         for (const items of answers) {
@@ -211,10 +217,13 @@ export class PlaywrightRenderer implements JsRenderer {
     return { record: { ...record, listItems: items, stated }, check, list: { how: driven.how, stated, pagesReached } };
   }
 
-  /** One page of a list API, asked through the Fetcher (per-host limit, robots), counted as checked. */
-  private async apiPage(url: string, idUrl?: (id: string) => string): Promise<ListItem[]> {
-    const out = await this.o.fetcher.fetch(url, { method: "GET", priority: PRIORITY.walk, bodyLimit: () => this.o.maxBodyBytes });
-    if (!this.o.checker.has(url)) this.o.checker.record(url, classify({ outcome: out, checkedAt: this.o.now().toISOString() }));
+  /**
+   * One page of a list API, asked through the Fetcher (per-host limit, robots): a GET, counted as the URL's link
+   * check, or the form POST the page's script made with the page number changed.
+   */
+  private async apiPage(url: string, idUrl?: (id: string) => string, form?: string): Promise<ListItem[]> {
+    const out = await this.o.fetcher.fetch(url, { method: form === undefined ? "GET" : "POST", ...(form === undefined ? {} : { form }), priority: PRIORITY.walk, bodyLimit: () => this.o.maxBodyBytes });
+    if (form === undefined && !this.o.checker.has(url)) this.o.checker.record(url, classify({ outcome: out, checkedAt: this.o.now().toISOString() }));
     if (out.status === undefined || out.status < 200 || out.status >= 300 || out.error || !out.body) return [];
     const data = parseJsonText(out.body.toString("utf8"));
     return data === undefined ? [] : (readListApi(data, out.finalUrl ?? url, idUrl)?.items ?? []);
@@ -230,6 +239,16 @@ export class PlaywrightRenderer implements JsRenderer {
   private failed(url: string, error: string): LinkCheck {
     return { url, outcome: "skipped", skipped: "not-checked", redirects: [], method: "GET", attempts: 0, checkedAt: this.o.now().toISOString(), error };
   }
+}
+
+/**
+ * The body of a script's form POST (`application/x-www-form-urlencoded`, as jQuery's $.post sends a list API its
+ * page number); undefined for a GET or any other request.
+ */
+function formPost(method: string, resourceType: string, contentType: string | undefined, body: string | null): string | undefined {
+  if (method !== "POST" || (resourceType !== "fetch" && resourceType !== "xhr")) return undefined;
+  if (!/application\/x-www-form-urlencoded/i.test(contentType ?? "")) return undefined;
+  return body ?? "";
 }
 
 /** A request for data: fetch/XHR, or a JSONP script (`…?callback=jQuery123_456`, as jQuery asks cross-site APIs). */

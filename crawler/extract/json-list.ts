@@ -222,6 +222,13 @@ export function apiPageUrl(firstUrl: string, paging: ApiPaging, n: number): stri
   return u.toString();
 }
 
+/** The form of page `n` of a list API asked by POST with `firstForm` for its first page (`pageNo=1&…` → `pageNo=n&…`). */
+export function apiPageForm(firstForm: string, paging: ApiPaging, n: number): string {
+  if (paging.kind === "path") return firstForm;
+  const u = new URL(`http://form.invalid/?${firstForm}`);
+  return apiPageUrl(u.toString(), paging, n).slice("http://form.invalid/?".length);
+}
+
 /**
  * Where an id's page is, learnt from the list the browser drew: the link of a drawn entry whose URL holds the id of
  * an API record (`/content/post_4711.html` for id 4711) gives the pattern for every other id.
@@ -259,10 +266,13 @@ export function recordIds(json: unknown): string[] {
 export interface FetchedJson {
   url: string;
   json: unknown;
+  /** The form POSTed to get it, when the script asked by POST. */
+  form?: string;
 }
 
 export interface FoundListApi {
   url: string;
+  form?: string;
   answer: ListApiAnswer;
   /** Where an id's page is, when the records name only ids (learnt from the drawn list). */
   idUrl?: (id: string) => string;
@@ -276,14 +286,16 @@ export function bestListAnswer(fetched: FetchedJson[], drawn: string[]): FoundLi
   let best: FoundListApi | undefined;
   let bestScore = -1;
   const shown = new Set(drawn);
-  for (const { url, json } of fetched) {
+  for (const { url, json, form } of fetched) {
     const idUrl = idUrlPattern(recordIds(json), drawn);
     const answer = readListApi(json, url, idUrl);
     if (!answer || answer.items.length === 0) continue;
     const score = answer.items.filter((i) => shown.has(i.url)).length * 100_000 + answer.records;
     if (score <= bestScore) continue;
     bestScore = score;
-    best = idUrl ? { url, answer, idUrl } : { url, answer };
+    best = { url, answer };
+    if (form !== undefined) best.form = form;
+    if (idUrl) best.idUrl = idUrl;
   }
   return best;
 }

@@ -3,6 +3,8 @@
 // gkmlpt column, and a list with no API whose pages only a click shows. Every page's items are reached, the API is
 // asked at most once per page, the defects planted on page 3 are found, and coverage reads reached == listed.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -167,14 +169,35 @@ document.addEventListener("click", function (e) { if (e.target.id === "more") { 
   stuck: { name: "公告", pager: `function (c, n) { return '<a href="javascript:void(0)" onclick="draw(2)">下一页</a>'; }`, stated: `共${N}条 ` },
 };
 
+/** A JSON API on loopback answering form POSTs (CORS open, as platforms' APIs are to their sites' pages). */
+async function startFormApi(answer: (form: URLSearchParams) => unknown): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c.toString("utf8")));
+    req.on("end", () => {
+      const headers = { "access-control-allow-origin": "*", "content-type": "application/json;charset=UTF-8" };
+      if (req.method !== "POST") {
+        res.writeHead(req.url === "/robots.txt" ? 404 : 405, headers).end("{}");
+        return;
+      }
+      res.writeHead(200, headers).end(JSON.stringify(answer(new URLSearchParams(body))));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
 describe("script pagers of every kind, clicked in a real browser", () => {
   let test: TestSite;
   let dir: string;
   let result: CrawlResult;
   const apiAsked = new Map<string, number>();
   const jsonpAsked = new Map<string, number>();
+  const postAsked = new Map<string, number>();
+  let postApi: { url: string; close: () => Promise<void> };
   let firstAsked: Map<string, number>;
   let firstJsonpAsked: Map<string, number>;
+  let firstPostAsked: Map<string, number>;
   let second: CrawlResult;
   let firstRequests = 0;
   let secondRequests = 0;
@@ -226,18 +249,41 @@ load();
       return { headers: { "content-type": "application/javascript" }, body: `${q.get("callback")}(${JSON.stringify({ data, pageCount: Math.ceil(N / PER) })});` };
     };
     for (let i = 1; i <= N; i++) routes[`/jsonp/c${i}.html`] = { body: doc(`资讯第${i}期`) };
+    // A list API asked by a form POST (jQuery's $.post), the page number in the form; paged by 下一页. It answers
+    // from a server of its own (the test site's routes cannot read a request body), as platforms' APIs often do.
+    postApi = await startFormApi((form) => {
+      const k = Number(form.get("pageNo") ?? 1);
+      postAsked.set(String(k), (postAsked.get(String(k)) ?? 0) + 1);
+      const records = Array.from({ length: N }, (_, i) => ({ title: `文件第${i + 1}号`, url: `${test.baseUrl}post/f${i + 1}.html`, pubDate: `2026-08-${pad(28 - i)}` })).slice((k - 1) * PER, k * PER);
+      return { result: { records, total: N } };
+    });
+    routes["/post/index.html"] = {
+      body: `<!DOCTYPE html><html><head><meta charset="utf-8"><title>文件</title></head><body><div class="main"><ul class="list" id="l"></ul><div class="pager"><a href="javascript:;" id="nx">下一页</a></div></div>
+<script>
+var pg = 1;
+function load() {
+  fetch("${postApi.url}api/post", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded; charset=UTF-8" }, body: "channelId=9&pageNo=" + pg + "&pageSize=${PER}" })
+    .then(function (r) { return r.json(); })
+    .then(function (d) { document.getElementById("l").innerHTML = d.result.records.map(function (r) { return '<li><a href="' + r.url + '">' + r.title + '</a><span>' + r.pubDate + "</span></li>"; }).join(""); });
+}
+document.getElementById("nx").onclick = function () { pg++; load(); };
+load();
+</script></body></html>`,
+    };
+    for (let i = 1; i <= N; i++) routes[`/post/f${i}.html`] = { body: doc(`文件第${i}号`) };
     test = await startTestSite(routes);
     dir = mkdtempSync(path.join(tmpdir(), "gongkai-js-pagers-"));
     const maintainer = { department: "办公室", name: "张三", email: "zhangsan@example.invalid" };
     const input: ConfigInput = {
       site: { name: "测试区市场监督管理局", baseUrl: test.baseUrl },
       crawl: { concurrency: 2, requestTimeoutSecs: 3, maxPagesPerColumn: 60, contact: "ops@example.invalid", retries: 1 },
-      columns: [...Object.keys(PAGERS), "ids", "jsonp"].map((key) => ({ id: key, name: key, url: `${test.baseUrl}${key}/index.html`, type: "notice", javascript: true, maintainer })),
+      columns: [...Object.keys(PAGERS), "ids", "jsonp", "post"].map((key) => ({ id: key, name: key, url: `${test.baseUrl}${key}/index.html`, type: "notice", javascript: true, maintainer })),
     };
     const opts = { dbFile: path.join(dir, "db.sqlite"), outDir: path.join(dir, "out"), log: () => undefined };
     result = await runCrawl(ConfigSchema.parse(input), { ...opts, now: new Date("2026-12-01T02:00:00Z") });
     firstAsked = new Map(apiAsked);
     firstJsonpAsked = new Map(jsonpAsked);
+    firstPostAsked = new Map(postAsked);
     firstRequests = test.requests.length;
     apiAsked.clear();
     second = await runCrawl(ConfigSchema.parse(input), { ...opts, now: new Date("2026-12-02T02:00:00Z") });
@@ -246,6 +292,7 @@ load();
 
   afterAll(async () => {
     await test?.close();
+    await postApi?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -273,6 +320,12 @@ load();
     expect([...firstJsonpAsked.entries()].sort()).toEqual([["1", 1], ["2", 1], ["3", 1]]);
     expect(fetched("jsonp")).toBe(N);
     expect(walk("jsonp").coverage).toMatchObject({ listed: N, reached: N, how: "json-api", listPages: 3 });
+  });
+
+  it("pages a list API asked by form POST directly (the page number changed in the form), each page once", () => {
+    expect([...firstPostAsked.entries()].sort()).toEqual([["1", 1], ["2", 1], ["3", 1]]);
+    expect(fetched("post")).toBe(N);
+    expect(walk("post").coverage).toMatchObject({ listed: N, reached: N, how: "json-api", listPages: 3 });
   });
 
   it("a second crawl pages the same way, asking the API once per page again and no more requests than the first", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { apiPageCount, apiPageUrl, apiPagingFromPair, apiPagingOf, bestListAnswer, idUrlPattern, parseJsonText, readListApi, recordIds } from "../../crawler/extract/json-list.js";
+import { apiPageCount, apiPageForm, apiPageUrl, apiPagingFromPair, apiPagingOf, bestListAnswer, idUrlPattern, parseJsonText, readListApi, recordIds } from "../../crawler/extract/json-list.js";
 
 const API = "http://127.0.0.1:8080/open/api/articles?columnId=2311&pageNo=1&pageSize=10";
 
@@ -121,5 +121,14 @@ describe("parseJsonText", () => {
     expect(parseJsonText('/**/ cb.list ( [1,2] )')).toEqual([1, 2]);
     expect(parseJsonText("<html><body>对不起，页面不存在</body></html>")).toBeUndefined();
     expect(parseJsonText("alert(document.cookie)")).toBeUndefined();
+  });
+});
+
+describe("apiPageForm: a list API asked by a form POST", () => {
+  it("changes the page number in the form, from the form's own field or learnt from the pager's second POST", () => {
+    const form = "col=9&pageNo=1&pageSize=5";
+    expect(apiPageForm(form, apiPagingOf(`http://form.invalid/?${form}`, 5)!, 3)).toBe("col=9&pageNo=3&pageSize=5");
+    const p = apiPagingFromPair("http://form.invalid/?col=9&cur=1", "http://form.invalid/?col=9&cur=2", 5)!;
+    expect(apiPageForm("col=9&cur=1", p, 4)).toBe("col=9&cur=4");
   });
 });
