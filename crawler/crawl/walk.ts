@@ -435,7 +435,9 @@ export class ColumnWalker {
       return;
     }
     if (job.paging && s.paging.isAbandoned(job.paging.strategy)) return; // its strategy failed meanwhile
-    const result = job.paging?.request.method === "POST" ? await this.fetchForm(job.paging.request) : await this.fetchPage(job.url, js, js && isStart);
+    let result = job.paging?.request.method === "POST" ? await this.fetchForm(job.paging.request) : await this.fetchPage(job.url, js, js && isStart);
+    // A proxy that refuses the form (405 …) may answer the same fields as a GET query, as some Hanweb servers do.
+    if (!result.record && job.paging?.request.method === "POST" && job.paging.request.form) result = await this.fetchPage(formAsQuery(job.paging.request), false);
     if (!result.record) {
       if (isStart) s.walk.error = describeFailure(result.check);
       else if (job.paging) this.planPaging(s, s.paging.pageDone(job.paging.strategy, 0, []), job.url, false);
@@ -728,6 +730,13 @@ function looksHtml(body: Buffer): boolean {
 /** A document page (an article, a guide): no list entries, no pagination. Lists are where new content appears. */
 function isDocument(record: PageRecord): boolean {
   return record.listItems.length === 0 && record.pagination.length === 0;
+}
+
+/** A POSTed form's fields as the query of a GET of the same URL. */
+export function formAsQuery(r: PagingRequest): string {
+  const u = new URL(r.url);
+  for (const [k, v] of new URLSearchParams(r.form ?? "")) if (!u.searchParams.has(k)) u.searchParams.append(k, v);
+  return normalizeUrl(u.toString()) ?? u.toString();
 }
 
 /** A list page's paging offers; a record saved before offers existed (or rendered in a browser) has its pager links. */
