@@ -15,7 +15,13 @@ const OTHER_HEADERS = /序号|编号|链接|查阅|查看|方式|时限|主体|�
 /** Fewer rows than this is a layout table or a metadata table, not a catalogue. */
 const MIN_ROWS = 3;
 /** Containers of a catalogue written as a list. */
-const LIST_CONTAINER = /catalog|mulu|bzml|gkml|sxml/i;
+const LIST_CONTAINER = /catalog|mulu|bzml|sxml/i;
+/**
+ * Cheap tests on the raw HTML before any DOM work (most pages hold no catalogue): a cell reading 公开事项 / 事项名称 …,
+ * or a list container named like a catalogue.
+ */
+const TABLE_HINT = />\s*[\u4e00-\u9fff]{0,4}事项(?:名称|类别)?\s*</;
+const LIST_HINT = /(?:class|id)\s*=\s*["'][^"']*(?:catalog|mulu|bzml|sxml)/i;
 
 function cellsOf($: CheerioAPI, tr: Element): Element[] {
   return $(tr).children("td,th").toArray() as Element[];
@@ -66,13 +72,16 @@ function listRows($: CheerioAPI, box: Element, base: string): CatalogueRow[] {
 
 /** The catalogue rows a page holds: table rows under a 事项 header, else entries of a catalogue list; [] when none. */
 export function extractCatalogueRows($: CheerioAPI, html: string, base: string): CatalogueRow[] {
-  if (!html.includes("事项") && !LIST_CONTAINER.test(html)) return [];
+  const tables = TABLE_HINT.test(html);
+  const lists = LIST_HINT.test(html);
+  if (!tables && !lists) return [];
   const rows: CatalogueRow[] = [];
-  for (const table of $("table").toArray() as Element[]) {
-    if ($(table).find("table").length) continue; // a layout table around the real one
-    rows.push(...tableRows($, table, base));
-  }
-  if (rows.length < MIN_ROWS) {
+  if (tables)
+    for (const table of $("table").toArray() as Element[]) {
+      if ($(table).find("table").length) continue; // a layout table around the real one
+      rows.push(...tableRows($, table, base));
+    }
+  if (rows.length < MIN_ROWS && lists) {
     rows.length = 0;
     for (const box of $("ul,ol").toArray() as Element[]) {
       const marker = `${box.attribs.class ?? ""} ${box.attribs.id ?? ""} ${(box.parent as Element | null)?.attribs?.class ?? ""} ${(box.parent as Element | null)?.attribs?.id ?? ""}`;

@@ -110,3 +110,11 @@ describe("catalogue rows are not read from a guide's label/value table", () => {
     expect(guide.catalogueRows).toBeUndefined();
   });
 });
+
+describe("catalogue header forms", () => {
+  it("reads a table whose header says 主动公开事项 in bold, beside 序号 and 链接", () => {
+    const body = ["机构职能", "政策文件", "规划计划"].map((n, i) => `<tr><td>${i + 1}</td><td>${n}</td><td><a href="/x/${i}/">链接</a></td></tr>`).join("");
+    const r = extractPage({ url: "http://127.0.0.1:8080/ml/", finalUrl: "http://127.0.0.1:8080/ml/", status: 200, html: html(`<table><tr><td><b>序号</b></td><td><b>主动公开事项</b></td><td><b>链接</b></td></tr>${body}</table>`) });
+    expect(r.catalogueRows?.map((x) => x.name)).toEqual(["机构职能", "政策文件", "规划计划"]);
+  });
+});
