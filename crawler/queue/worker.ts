@@ -3,9 +3,9 @@
 // crawl writes DIR/<site.id>/findings.json and its history into the store at the same `--db`.
 //
 // Outcomes go back to pg-boss: exit 0 → complete; exit 1 or an error → fail (pg-boss retries with backoff while
-// tries are left); stopped by SIGTERM → fail with "handed back", so the crawl returns to the queue at once for
-// another worker (an aborted crawl changes no finding: the store marks its run aborted). A worker killed outright
-// leaves its job active; pg-boss's maintenance (in any worker) returns it to the queue after the job's expiry.
+// tries are left); stopped by SIGTERM → fail with "handed back", so the crawl returns to the queue for another
+// worker (the stopped crawl ends as an incomplete run: nothing is marked fixed). A worker killed outright leaves its
+// job active and writes nothing; pg-boss's maintenance (in any worker) returns the job after its expiry.
 import path from "node:path";
 import type PgBoss from "pg-boss";
 import { parseConfigText } from "../../shared/schema.js";
@@ -103,7 +103,7 @@ export class CrawlWorker {
         });
         if (abort.signal.aborted) {
           await boss.fail(CRAWL_QUEUE, job.id, { message: "handed back: worker stopping 工作进程停止，已交还队列" });
-          log(`已交还队列 handed back (run ${result.runId} aborted; no finding changed)`);
+          log(`已交还队列 handed back (第 ${result.runId} 次抓取未完成，不会把任何问题标为已修复 run ${result.runId} incomplete: nothing marked fixed)`);
           report({ outcome: "handed-back", exitCode: result.exitCode });
         } else if (result.exitCode === 0) {
           await boss.complete(CRAWL_QUEUE, job.id, { runId: result.runId, findings: result.findings.length, findingsFile: result.findingsFile });
