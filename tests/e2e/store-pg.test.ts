@@ -4,7 +4,7 @@
 // crawl` take the postgres:// URL as --db. Real PostgreSQL (a database of its own, dropped after), a real demo
 // site on loopback; skipped, saying so, where no PostgreSQL answers.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -96,11 +96,37 @@ describePg("a crawl into PostgreSQL", () => {
     }
   });
 
-  it("`gongkai report --db postgres://…` writes the report of what is stored", () => {
+  it("`gongkai crawl --db postgres://…` crawls into the same history (a third run of the site, same finding ids)", async () => {
+    const cfg = path.join(dir, "config-cli.json");
+    site.writeConfig(cfg);
+    site.resetCounters();
+    const out = path.join(dir, "cli");
+    const child = spawn(process.execPath, [path.join(ROOT, "bin/gongkai.mjs"), "crawl", "--config", cfg, "--db", pg.url, "--out", out, "--quiet"], { cwd: ROOT });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(stderr).not.toMatch(/postgres:\/\/[^ ]*:[^ ]*@/); // never a password (there is none here, but never the form)
+    expect(code).toBe(0);
+    const file = JSON.parse(readFileSync(path.join(out, "findings.json"), "utf8")) as FindingsFile;
+    const earlier = new Set(crawls.postgres[1].findings.map((f) => f.id));
+    // The CLI crawl runs at today's date, not the demo's: the link findings are the same findings (same ids).
+    const links = file.findings.filter((f) => f.kind === "broken-link");
+    expect(links.length).toBeGreaterThan(10);
+    for (const f of links) expect(earlier.has(f.id), `${f.reason} ${f.targetUrl}`).toBe(true);
+    const store = await openStore(pg.url);
+    try {
+      expect((await store.runs()).map((r) => r.status)).toEqual(["complete", "complete", "complete"]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("`gongkai report --db postgres://… --site ID` writes the report of what is stored", () => {
     const out = path.join(dir, "report");
+    const siteId = `127-0-0-1-${new URL(site.baseUrl).port}`;
     const cfg = path.join(dir, "config.json");
     site.writeConfig(cfg);
-    const r = spawnSync(process.execPath, [path.join(ROOT, "bin/gongkai.mjs"), "report", "--db", pg.url, "--config", cfg, "--format", "html", "--out", out], {
+    const r = spawnSync(process.execPath, [path.join(ROOT, "bin/gongkai.mjs"), "report", "--db", pg.url, "--site", siteId, "--config", cfg, "--format", "html", "--out", out], {
       cwd: ROOT,
       encoding: "utf8",
     });
