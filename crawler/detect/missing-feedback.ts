@@ -44,6 +44,12 @@ interface Entry {
   item: ListItem;
   title: string;
   date?: DateEvidence;
+  /** The 《…》 names of its title, draft suffixes removed (worked out once: every draft looks through every entry). */
+  names: string[];
+  /** A consultation or draft, not a final document. */
+  draftLike: boolean;
+  /** A feedback item (意见采纳情况 …). */
+  feedbackLike: boolean;
 }
 
 export const missingFeedback: Detector = {
@@ -60,7 +66,9 @@ export const missingFeedback: Detector = {
         const key = `${walk.column.id} ${urlKey(item.url)}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        entries.push({ column: walk.column, item, title: titleOf(record, item), date: publishedDate(record, item, today) });
+        const title = titleOf(record, item);
+        const t = squash(title);
+        entries.push({ column: walk.column, item, title, date: publishedDate(record, item, today), names: namesIn(title), draftLike: DRAFT_WORDS.test(t), feedbackLike: FEEDBACK_WORDS.test(t) });
       }
     }
     // Feedback may also be a page no list holds (linked from the draft or the final): every page's title counts.
@@ -76,11 +84,9 @@ export const missingFeedback: Detector = {
       const finalIds = new Set(col.detectors?.finalColumns ?? data.config.columns.filter((c) => c.type === "policy").map((c) => c.id));
       const within = col.detectors?.feedbackWithinWorkdays ?? FEEDBACK_WITHIN_WORKDAYS;
       for (const d of entries.filter((e) => e.column.id === col.id)) {
-        if (FEEDBACK_WORDS.test(squash(d.title))) continue; // the feedback item itself
-        for (const name of new Set(namesIn(d.title))) {
-          const finals = entries.filter(
-            (e) => finalIds.has(e.column.id) && e.date && !DRAFT_WORDS.test(squash(e.title)) && !FEEDBACK_WORDS.test(squash(e.title)) && namesIn(e.title).includes(name),
-          );
+        if (d.feedbackLike) continue; // the feedback item itself
+        for (const name of new Set(d.names)) {
+          const finals = entries.filter((e) => finalIds.has(e.column.id) && e.date && !e.draftLike && !e.feedbackLike && e.names.includes(name));
           if (!finals.length) continue; // no final document yet: nothing is due
           const final = finals.reduce((a, b) => (b.date!.date < a.date!.date ? b : a));
           const due = addWorkdays(final.date!.date, within);

@@ -265,17 +265,20 @@ export const interpretationNotLinkedBack: Detector = {
     const { model, judged } = judge(data, ctx);
     const linksOf = (doc: PolicyDoc) => new Set(doc.record.links.map((l) => l.url).filter((u): u is string => !!u).map(urlKey));
     // A 解读 some other document links to is that document's (another edition may carry the same name).
-    const linkedFrom = new Map<Interpretation, PolicyDoc[]>();
-    for (const doc of model.docs) {
-      const links = linksOf(doc);
-      for (const i of model.interpretations) if ([...i.urls].some((u) => links.has(u))) linkedFrom.set(i, [...(linkedFrom.get(i) ?? []), doc]);
-    }
+    const byUrl = new Map<string, Interpretation>();
+    for (const i of model.interpretations) for (const u of i.urls) byUrl.set(u, i);
+    const linkedFrom = new Map<Interpretation, Set<PolicyDoc>>();
+    for (const doc of model.docs)
+      for (const u of linksOf(doc)) {
+        const i = byUrl.get(u);
+        if (i) linkedFrom.set(i, (linkedFrom.get(i) ?? new Set()).add(doc));
+      }
     const out: FindingDraft[] = [];
     for (const { doc, matches } of judged) {
       const linked = linksOf(doc);
       for (const i of surePairs(doc, matches)) {
         if ([...i.urls].some((u) => linked.has(u))) continue;
-        if ((linkedFrom.get(i) ?? []).some((d) => d !== doc)) continue;
+        if ([...(linkedFrom.get(i) ?? [])].some((d) => d !== doc)) continue;
         out.push(
           draft({
             kind: "missing-interpretation",
