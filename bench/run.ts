@@ -59,6 +59,12 @@ function parseFlags() {
   }).values;
 }
 
+// `npm run bench -- --multisite [--sites 20] [--latency 20] [--workers 1,2,4]`: the many-sites bench instead.
+if (process.argv.includes("--multisite")) {
+  await import("./multisite.js");
+  process.exit(process.exitCode ?? 0);
+}
+
 let flags: ReturnType<typeof parseFlags>;
 try {
   flags = parseFlags();
