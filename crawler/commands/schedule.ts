@@ -11,7 +11,7 @@ const usage = `用法 Usage: gongkai schedule --config FILE [--db FILE] [--out D
   Never two crawls on one database at once. The config is re-read before each job.
 
   --config FILE    配置文件 the config (required)
-  --db FILE        数据库 the database (default ./gongkai.sqlite)
+  --db FILE|URL    数据库 the database: a SQLite file (default ./gongkai.sqlite) or postgres://…
   --out DIR        输出目录 output folder (default ./gongkai-out): findings.json, reports/YYYY-MM-DD/
   --run-now JOB    启动时立即执行一次 run once at start: crawl, report or both (then report after the crawl)
 
