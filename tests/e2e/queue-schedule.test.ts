@@ -49,6 +49,14 @@ describePg("schedule with PostgreSQL: queues each site on its cron", () => {
     expect(bad.code).toBe(2);
     expect(bad.out).toContain("无法读取配置文件 cannot read config");
 
+    // enqueue: one bad config among good ones → exit 2 naming it, nothing queued (the scheduler below is first to queue alpha).
+    const badEnqueue = await gongkaiRun(["enqueue", "--db", db.url, "--config", path.join(dir, "alpha.json"), "--config", path.join(dir, "missing.json")], dir);
+    expect(badEnqueue.code).toBe(2);
+    expect(badEnqueue.out).toContain("missing.json");
+    const sqlite = await gongkaiRun(["enqueue", "--db", path.join(dir, "x.sqlite"), "--config", path.join(dir, "alpha.json")], dir);
+    expect(sqlite.code).toBe(2);
+    expect(sqlite.out).toContain("enqueue 需要 PostgreSQL 数据库 needs a PostgreSQL database");
+
     const cfg = ["--config", path.join(dir, "alpha.json"), "--config", path.join(dir, "beta.json")];
     const scheduler = gongkai(["schedule", "--db", db.url, ...cfg, "--run-now", "crawl"], dir);
     procs.push(scheduler);
