@@ -234,8 +234,8 @@ export interface LinkCheck {
 export interface AttachmentScan {
   format?: "pdf" | "docx" | "xlsx" | "doc" | "xls";
   numbers: { kind: "id-number" | "mobile-number" | "bank-card"; count: number; samples: string[] }[];
-  /** Not read: larger than crawl.maxAttachmentBytes, a format no reader knows, or a damaged/encrypted file. */
-  skipped?: "too-large" | "unsupported" | "unreadable";
+  /** Not read: larger than crawl.maxAttachmentBytes, a format no reader knows, a damaged/encrypted file, or reading took too long. */
+  skipped?: "too-large" | "unsupported" | "unreadable" | "timeout";
   /** Bytes of the file (from Content-Length when it was too large to download). */
   bytes?: number;
 }

@@ -50,7 +50,15 @@ export class ParsePool {
   private readonly fallback: SyncExtractor;
 
   /** Records parsed on this thread get their personal numbers masked too, as the worker does (personal-data.ts). */
-  constructor(extract: SyncExtractor, useThread = process.env.GONGKAI_PARSE_THREAD !== "0") {
+  /**
+   * `scanTimeoutMs`: an attachment whose reading takes longer (a hostile or broken file can keep a reader busy without
+   * end) is given up as `timeout`, and the worker, stuck in it, is replaced.
+   */
+  constructor(
+    extract: SyncExtractor,
+    useThread = process.env.GONGKAI_PARSE_THREAD !== "0",
+    private readonly scanTimeoutMs = 60_000,
+  ) {
     this.fallback = (body, meta) => withPersonalDataMasked(extract(body, meta));
     if (!useThread) this.failed = true;
   }
@@ -75,9 +83,31 @@ export class ParsePool {
     const id = ++this.seq;
     const copy = body.buffer.slice(body.byteOffset, body.byteOffset + body.length) as ArrayBuffer;
     return new Promise<AttachmentScan>((resolve) => {
-      this.scans.set(id, { body, meta, resolve });
+      const timer = setTimeout(() => this.scanTimedOut(id), this.scanTimeoutMs);
+      timer.unref?.();
+      this.scans.set(id, { body, meta, resolve: (r) => (clearTimeout(timer), resolve(r)) });
       worker.postMessage({ id, body: copy, meta, attachment: true }, [copy]);
     });
+  }
+
+  /** A scan took too long: give it up, and replace the worker (it is stuck in that file). */
+  private scanTimedOut(id: number): void {
+    const stuck = this.scans.get(id);
+    if (!stuck) return;
+    this.scans.delete(id);
+    stuck.resolve({ numbers: [], skipped: "timeout", bytes: stuck.body.length });
+    const w = this.worker;
+    this.worker = undefined;
+    this.ready = false;
+    if (w) void w.terminate().catch(() => undefined);
+    // What the old worker still held: pages are parsed here, other attachments go to the next worker.
+    const pages = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of pages) this.settleWithFallback(p);
+    const scans = [...this.scans.values()];
+    this.scans.clear();
+    for (const s of scans) void this.scanAttachment(s.body, s.meta).then(s.resolve);
+    this.start();
   }
 
   private readyWaiters: ((ok: boolean) => void)[] = [];

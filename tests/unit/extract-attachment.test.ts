@@ -73,6 +73,20 @@ describe("attachment scan", () => {
     const sheet = await scanAttachment(makeXls(rows), { url: "http://x.invalid/f.xls" });
     expect(sheet.numbers.map((n) => n.kind)).toEqual(["id-number", "mobile-number"]);
   });
+  it("gives up a file that takes too long and replaces the stuck worker; pages still parse", async () => {
+    const pool = new ParsePool(extractPageFromBuffer, true, 1);
+    try {
+      expect(await pool.whenReady()).toBe(true);
+      const big = await makeXlsx(Array.from({ length: 20_000 }, (_, i) => [String(i), "上海某某食品有限公司", "王某", "3101**********5521"]));
+      expect(await pool.scanAttachment(big, { url: "http://x.invalid/big.xlsx" })).toEqual({ numbers: [], skipped: "timeout", bytes: big.length });
+      const meta = { url: "http://x.invalid/p.html", finalUrl: "http://x.invalid/p.html", status: 200, contentType: "text/html; charset=utf-8" };
+      const { record } = await pool.parse(Buffer.from("<html><head><title>通知</title></head><body><p>正文</p></body></html>"), meta);
+      expect(record.title).toBe("通知");
+      expect(await pool.whenReady(), "a new worker took over").toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
   it("runs on the parse thread and gives the same masked result", async () => {
     const pool = new ParsePool(extractPageFromBuffer, true);
     try {
