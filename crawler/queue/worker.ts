@@ -61,9 +61,9 @@ export class CrawlWorker {
   private async slot(): Promise<void> {
     const boss = this.boss!;
     while (!this.stopping) {
-      let jobs: PgBoss.Job<CrawlJobData>[] = [];
+      let jobs: PgBoss.JobWithMetadata<CrawlJobData>[] = [];
       try {
-        jobs = await boss.fetch<CrawlJobData>(CRAWL_QUEUE, { batchSize: 1 });
+        jobs = await boss.fetch<CrawlJobData>(CRAWL_QUEUE, { batchSize: 1, includeMetadata: true });
       } catch (e) {
         this.opts.log(`取任务失败 fetch failed: ${(e as Error).message}`);
       }
@@ -76,7 +76,18 @@ export class CrawlWorker {
     }
   }
 
-  private async runJob(boss: PgBoss, job: PgBoss.Job<CrawlJobData>): Promise<void> {
+  /**
+   * Is the job still the one this worker took? A crawl that outlived its expiry was returned to the queue by
+   * pg-boss (same id) and may be running elsewhere now: its outcome must not complete or fail that new attempt.
+   */
+  private async stillOurs(boss: PgBoss, job: PgBoss.JobWithMetadata<CrawlJobData>, log: (line: string) => void): Promise<boolean> {
+    const now = await boss.getJobById<CrawlJobData>(CRAWL_QUEUE, job.id).catch(() => null);
+    const ours = !!now && now.state === "active" && new Date(now.startedOn).getTime() === new Date(job.startedOn).getTime();
+    if (!ours) log(`任务已超过 --job-expiry 并被重新排队，本次结果不回报 the job outlived its expiry and was queued again: outcome not reported`);
+    return ours;
+  }
+
+  private async runJob(boss: PgBoss, job: PgBoss.JobWithMetadata<CrawlJobData>): Promise<void> {
     const { siteId } = job.data;
     const abort = new AbortController();
     this.running.set(job.id, { siteId, abort });
@@ -101,7 +112,9 @@ export class CrawlWorker {
           signal: abort.signal,
           log: (line) => (this.opts.verbose || !line.startsWith("[进度") ? log(`  ${line}`) : undefined),
         });
-        if (abort.signal.aborted) {
+        if (!(await this.stillOurs(boss, job, log))) {
+          report({ outcome: "failed", exitCode: result.exitCode, message: "expired" });
+        } else if (abort.signal.aborted) {
           await boss.fail(CRAWL_QUEUE, job.id, { message: "handed back: worker stopping 工作进程停止，已交还队列" });
           log(`已交还队列 handed back (第 ${result.runId} 次抓取未完成，不会把任何问题标为已修复 run ${result.runId} incomplete: nothing marked fixed)`);
           report({ outcome: "handed-back", exitCode: result.exitCode });
@@ -121,7 +134,8 @@ export class CrawlWorker {
     } catch (e) {
       const err = e as Error;
       const handedBack = abort.signal.aborted;
-      await boss
+      if (await this.stillOurs(boss, job, log))
+        await boss
         .fail(CRAWL_QUEUE, job.id, { message: handedBack ? "handed back: worker stopping" : err.message })
         .catch((f) => log(`无法交还任务 could not fail the job: ${(f as Error).message}`));
       log(handedBack ? "已交还队列 handed back" : `抓取失败 crawl failed: ${err.message}`);
