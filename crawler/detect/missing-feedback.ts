@@ -55,6 +55,8 @@ interface Entry {
 export const missingFeedback: Detector = {
   name: "missing-feedback",
   detect(data: CrawlData, ctx: DetectContext): FindingDraft[] {
+    const consultations = data.columns.filter((w) => w.column.type === "consultation" && !w.error);
+    if (!consultations.length) return [];
     const today = todayIso(ctx.now);
     const pages = new PageIndex(data.pages, data.checks);
     const entries: Entry[] = [];
@@ -68,19 +70,23 @@ export const missingFeedback: Detector = {
         seen.add(key);
         const title = titleOf(record, item);
         const t = squash(title);
-        entries.push({ column: walk.column, item, title, date: publishedDate(record, item, today), names: namesIn(title), draftLike: DRAFT_WORDS.test(t), feedbackLike: FEEDBACK_WORDS.test(t) });
+        const names = namesIn(title);
+        // Only entries naming a document need a date (finals and feedback): working it out is the costly part.
+        const date = names.length || FEEDBACK_WORDS.test(t) || FEEDBACK_WORDS.test(squash(item.title)) ? publishedDate(record, item, today) : undefined;
+        entries.push({ column: walk.column, item, title, date, names, draftLike: DRAFT_WORDS.test(t), feedbackLike: FEEDBACK_WORDS.test(t) });
       }
     }
     // Feedback may also be a page no list holds (linked from the draft or the final): every page's title counts.
     const feedbackTitles = [
       ...entries.map((e) => ({ title: [e.title, e.item.title].join(" "), date: e.date?.date, url: urlKey(e.item.url) })),
-      ...data.pages.map((p) => ({ title: [p.record.heading ?? "", p.record.title].join(" "), date: publishedDate(p.record, undefined, today)?.date, url: urlKey(p.record.url) })),
+      ...data.pages
+        .filter((p) => FEEDBACK_WORDS.test(squash([p.record.heading ?? "", p.record.title].join(" "))))
+        .map((p) => ({ title: [p.record.heading ?? "", p.record.title].join(" "), date: publishedDate(p.record, undefined, today)?.date, url: urlKey(p.record.url) })),
     ].filter((f) => FEEDBACK_WORDS.test(squash(f.title)));
 
     const out: FindingDraft[] = [];
-    for (const walk of data.columns) {
+    for (const walk of consultations) {
       const col = walk.column;
-      if (col.type !== "consultation" || walk.error) continue;
       const finalIds = new Set(col.detectors?.finalColumns ?? data.config.columns.filter((c) => c.type === "policy").map((c) => c.id));
       const within = col.detectors?.feedbackWithinWorkdays ?? FEEDBACK_WITHIN_WORKDAYS;
       for (const d of entries.filter((e) => e.column.id === col.id)) {

@@ -189,7 +189,18 @@ interface Judged {
   approximate: boolean;
 }
 
+/** The last judgement per crawl and day: no-interpretation and not-linked-back judge the same pairs. */
+const judgements = new WeakMap<CrawlData, { now: number; result: { model: Model; judged: Judged[] } }>();
+
 function judge(data: CrawlData, ctx: DetectContext): { model: Model; judged: Judged[] } {
+  const cached = judgements.get(data);
+  if (cached && cached.now === ctx.now.getTime()) return cached.result;
+  const result = judgeAfresh(data, ctx);
+  judgements.set(data, { now: ctx.now.getTime(), result });
+  return result;
+}
+
+function judgeAfresh(data: CrawlData, ctx: DetectContext): { model: Model; judged: Judged[] } {
   const model = buildModel(data, ctx);
   const judged: Judged[] = [];
   for (const doc of model.docs) {
