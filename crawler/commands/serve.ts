@@ -12,9 +12,14 @@ const USAGE = `gongkai serve --db FILE [--port 8787] [--host 127.0.0.1] [--token
   --tokens FILE        令牌文件 tokens file (default ./gongkai-tokens.json):
                        {"tokens":[{"token":"…","name":"张三","department":"办公室","role":"maintainer"}]}
                        role: maintainer（只能处理本科室的问题 own department only）| office（全部 all）
+                       可选 optional "sites":["site-id",…]：只能看这些网站 only these sites (a store with several)
   --config FILE        可选：站点配置，用于识别栏目首页 optional: the site config, to know each column's list page
   --allow-origin O     接受的浏览器扩展来源 extension origin to accept (default chrome-extension://${"mcecfampjblgddckichaccphobfofgli"});
                        可重复 repeatable; "chrome-extension://*" accepts any extension
+
+PostgreSQL（--db postgres://…）：一个服务器服务库中所有网站，按页面网址的来源（协议+主机+端口）找到对应网站；
+维护人员看不到仅供公开办的 coverage 类问题。One server for every site of the store: a page is answered from the site whose
+origin its URL has; maintainers never get the office-only kind coverage.
 
 接口 API (JSON, Authorization: Bearer TOKEN):
   GET  /api/me                          当前用户与站点 who am I, which site
