@@ -58,16 +58,16 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function crawl(post: boolean) {
+async function crawl(post: boolean, maxPagesPerColumn?: number) {
   const forms: string[] = [];
   const site = await startTestSite(routes(post, forms));
   sites.push(site);
   const config = ConfigSchema.parse({
     site: { name: "测试站", baseUrl: site.baseUrl },
-    crawl: { concurrency: 2, requestTimeoutSecs: 3, retries: 0 },
+    crawl: { concurrency: 2, requestTimeoutSecs: 3, retries: 0, ...(maxPagesPerColumn ? { maxPagesPerColumn } : {}) },
     columns: [{ id: "tzgg", name: "通知公告", type: "notice", url: `${site.baseUrl}col/col77/index.html`, maintainer: { department: "办公室", name: "李娜" } }],
   });
-  const out = path.join(dir, post ? "post" : "get");
+  const out = path.join(dir, `${post ? "post" : "get"}-${maxPagesPerColumn ?? "all"}`);
   const result = await runCrawl(config, { dbFile: `${out}.sqlite`, outDir: out, log: () => undefined });
   return { site, forms, result, walk: result.data.columns[0] };
 }
@@ -88,4 +88,14 @@ it("falls back to a GET with the fields in the query when the proxy refuses the 
   const gets = site.requests.filter((r) => r.method === "GET" && r.url.startsWith("/module/jpage/dataproxy.jsp")).map((r) => new URL(r.url, "http://x").searchParams);
   expect(gets.map((q) => q.get("startrecord"))).toEqual(["7", "13", "19"]);
   expect(gets.every((q) => q.get("columnid") === "77")).toBe(true);
+});
+
+it("a column cut by maxPagesPerColumn is reported as items-unreached, with the count it states", async () => {
+  const { walk, result } = await crawl(true, 8);
+  expect(walk.boundReason).toBe("max-pages");
+  expect(walk.coverage!.listed).toBe(TOTAL);
+  expect(walk.coverage!.reached).toBeLessThan(TOTAL);
+  const f = result.findings.find((x) => x.kind === "coverage");
+  expect(f).toMatchObject({ reason: "items-unreached", pageUrl: walk.column.url, evidence: { listed: TOTAL, reached: walk.coverage!.reached, cutByMaxPagesPerColumn: 8 } });
+  expect(f!.message).toContain("抓取上限");
 });
