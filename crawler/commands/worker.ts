@@ -35,9 +35,10 @@ export const command: Command = {
       verbose: { type: "boolean" },
     });
     const { requirePostgres, positiveInt } = await import("../queue/queue.js");
+    const { UsageError } = await import("../args.js");
     const dbUrl = requirePostgres(args.db, "worker");
     const pollSecs = args.poll === undefined ? 2 : Number(args.poll);
-    if (!(pollSecs >= 0.1 && pollSecs <= 600)) positiveInt(args.poll, "--poll", 2);
+    if (!(pollSecs >= 0.1 && pollSecs <= 600)) throw new UsageError(`--poll 应为 0.1–600 秒 expected 0.1 to 600 seconds, got "${args.poll}"`);
     const opts = {
       dbUrl,
       outDir: args.out!,
