@@ -2,7 +2,7 @@
 // SIGTERM/SIGINT: take no new job, let the running crawls finish for --stop-grace seconds, then abort them and hand
 // them back to the queue; exit 0. A second signal aborts at once (still handed back, still exit 0).
 import type { Command } from "./command.js";
-import { parseCommandArgs } from "../args.js";
+import { parseCommandArgs, UsageError } from "../args.js";
 
 export const command: Command = {
   summary: "从队列取抓取任务并执行（可多台机器）/ run queued crawls (any number of machines)",
@@ -35,7 +35,6 @@ export const command: Command = {
       verbose: { type: "boolean" },
     });
     const { requirePostgres, positiveInt } = await import("../queue/queue.js");
-    const { UsageError } = await import("../args.js");
     const dbUrl = requirePostgres(args.db, "worker");
     const pollSecs = args.poll === undefined ? 2 : Number(args.poll);
     if (!(pollSecs >= 0.1 && pollSecs <= 600)) throw new UsageError(`--poll 应为 0.1–600 秒 expected 0.1 to 600 seconds, got "${args.poll}"`);
