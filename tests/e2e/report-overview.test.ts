@@ -2,7 +2,9 @@
 // site (site × department: open, new, fixed, longest open) as HTML and XLSX (a sheet per site); with --site, one
 // site's report only. Real PostgreSQL, the real report process.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { SMTPServer } from "smtp-server";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import ExcelJS from "exceljs";
@@ -100,5 +102,49 @@ describePg("report: the overview of every site in a PostgreSQL store", () => {
     expect(html).toContain("/b1.html");
     expect(html).not.toContain("/a2.html");
     expect(existsSync(path.join(out, "overview.html"))).toBe(false);
+  });
+
+  it("--mail with each site's config: each site's departments get their part, as a single-site report does", async () => {
+    const received: { to: string[]; raw: string }[] = [];
+    const smtp = new SMTPServer({
+      secure: false,
+      disabledCommands: ["STARTTLS", "AUTH"],
+      authOptional: true,
+      onData(stream, session, cb) {
+        const chunks: Buffer[] = [];
+        stream.on("data", (c: Buffer) => chunks.push(c));
+        stream.on("end", () => {
+          received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString("latin1") });
+          cb();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (smtp.server.address() as AddressInfo).port;
+      const config = (id: string, name: string, base: string, dept: string, to: string, office: string) => {
+        const file = path.join(dir, `${id}.json`);
+        writeFileSync(
+          file,
+          JSON.stringify({
+            site: { id, name, baseUrl: base },
+            columns: [{ id: "zcwj", name: "政策文件", url: `${base}xxgk/zcwj/index.html`, type: "policy", maintainer: { department: dept, name: "某某" } }],
+            mail: { host: "127.0.0.1", port, secure: false, from: "gongkai <gongkai@example.invalid>", departments: { [dept]: [to] }, office: [office] },
+          }),
+        );
+        return file;
+      };
+      const a = config("site-a", "甲区市场监督管理局", A, "法规科", "fagui-a@example.invalid", "office-a@example.invalid");
+      const b = config("site-b", "乙区教育局", B, "登记注册科", "reg-b@example.invalid", "office-b@example.invalid");
+      // The CLI runs as a child process while this process's SMTP server answers.
+      const r = await gongkaiRun(["report", "--db", db.url, "--out", path.join(dir, "mail"), "--format", "html", "--mail", "--config", a, "--config", b], dir);
+      expect(r.code, r.out).toBe(0);
+      const to = (addr: string) => received.filter((m) => m.to.includes(addr));
+      for (const addr of ["fagui-a@example.invalid", "office-a@example.invalid", "reg-b@example.invalid", "office-b@example.invalid"]) expect(to(addr), addr).toHaveLength(1);
+      // Nobody else: site A's office is not sent site B's report, nor the other way round.
+      expect(received.flatMap((m) => m.to).sort()).toEqual(["fagui-a@example.invalid", "office-a@example.invalid", "office-b@example.invalid", "reg-b@example.invalid"]);
+    } finally {
+      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    }
   });
 });
