@@ -7,7 +7,7 @@
 //                    [--gongkai CHECKOUT]   (another checkout's crawler, e.g. to measure a change before it lands)
 //                    [--without-hang]       (the site's never-answering URL answers 404 at every latency, not only at 0 ms)
 //   (or BENCH_PAGES, BENCH_LATENCY, BENCH_CONCURRENCY in the environment)
-import { copyFileSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
@@ -419,7 +419,8 @@ if (withOverlay) {
 
 // Start-up of the compiled CLI as installed (bench/startup.ts): `gongkai --help`, and `gongkai crawl` → first request.
 let startup = "";
-try {
+if (!existsSync(path.join(gongkaiRoot, "bin/build.mjs"))) log("startup: skipped (that checkout has no bin/build.mjs)");
+else try {
   const figures = await measureStartup({ root: gongkaiRoot, runs: quick ? 3 : 7, log });
   Object.assign(results, { startup: figures });
   startup = startupTable(figures) + "\n";
