@@ -8,8 +8,8 @@
 // (`npm_config_better_sqlite3_binary_host`), from the binary this checkout already built; any other version falls
 // back to compiling, which is slower but still correct.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -34,14 +34,20 @@ function prebuiltTarball(): { version: string; file: string } {
   return { version, file };
 }
 
-/** The installed gongkai, run as a user would: from an empty folder, with only Node's own folder on the PATH. */
-function run(args: string[], timeout = 120_000) {
-  return spawnSync(gongkai, args, {
+/**
+ * The installed gongkai, run as a user would: from an empty folder, with only Node's own folder on the PATH.
+ * Asynchronously: the demo site answers from this process, so it must not be blocked while the crawl runs.
+ */
+function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(gongkai, args, {
     cwd: tmp,
-    encoding: "utf8",
-    timeout,
     env: { PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin`, HOME: process.env.HOME ?? tmp, LANG: "C.UTF-8" },
   });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  return new Promise((resolve) => child.on("close", (status) => resolve({ status, stdout, stderr })));
 }
 
 beforeAll(async () => {
@@ -90,25 +96,27 @@ describe("the packed tarball, installed into an empty prefix", () => {
     expect(sources.stdout.trim()).toBe("");
   });
 
-  it("`gongkai --help` prints the usage in Chinese first and exits 0", () => {
-    const r = run(["--help"]);
+  it("`gongkai --help` prints the usage in Chinese first and exits 0", async () => {
+    const r = await run(["--help"]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^gongkai（公开）/);
     expect(r.stdout).toContain("用法 Usage: gongkai <command>");
     for (const command of ["crawl", "report", "serve", "schedule"]) expect(r.stdout).toContain(`  ${command}`);
   });
 
-  it("a bad config: the installed binary names the field, Chinese first, and exits 2", () => {
-    const r = run(["crawl", "--config", path.join(tmp, "missing.json")]);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toContain("missing.json");
+  it("a bad config: the installed binary names the field, Chinese first, and exits 2", async () => {
+    const file = path.join(tmp, "bad.json");
+    writeFileSync(file, JSON.stringify({ ...site.config, columns: [{ ...site.config.columns[0], maintainer: { department: "办公室" } }] }));
+    const r = await run(["crawl", "--config", file]);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^columns\[0\]\.maintainer\.name: 缺少必填项/m);
   });
 
-  it("crawls the demo site and reports every planted broken link", () => {
+  it("crawls the demo site and reports every planted broken link", async () => {
     const config = path.join(tmp, "config.json");
     site.writeConfig(config);
     const out = path.join(tmp, "out");
-    const r = run(["crawl", "--config", config, "--db", path.join(tmp, "gongkai.sqlite"), "--out", out, "--quiet"], 300_000);
+    const r = await run(["crawl", "--config", config, "--db", path.join(tmp, "gongkai.sqlite"), "--out", out, "--quiet"]);
     expect(r.status, r.stderr).toBe(0);
     const file = JSON.parse(readFileSync(path.join(out, "findings.json"), "utf8")) as {
       findings: { kind: string; reason: string; pageUrl: string; targetUrl?: string }[];
