@@ -169,6 +169,7 @@ describe("targets", () => {
     const by = Object.fromEntries(t.map((x) => [x.id, x.met]));
     expect(by).toEqual({
       efficiency: true,
+      tail: undefined,
       "requests-per-url": true,
       rss: true,
       "rss-growth": true,
@@ -195,6 +196,16 @@ describe("targets", () => {
     expect(rows(0.91, 0.95).find((x) => x.id === "efficiency")!.met).toBe(true);
     // No site waits: no reference row.
     expect(evaluateTargets({ options: opts, runs: [run({ efficiency: 0.9, boundSecs: 76, waitsBoundSecs: 76, efficiencyWithWaits: 0.9 })] }).map((x) => x.id)).not.toContain("efficiency-with-site-waits");
+  });
+  it("judges the tail on the run nearest 5,000 pages: wall ≤ bound + one 15 s timeout + 2 s", () => {
+    const opts = { pages: 20000, smallPages: 5000, latencyMs: 20, concurrency: 4, repeat: 1, linkinator: false, overlay: false, profile: false };
+    const tail = (wallSecs: number) =>
+      evaluateTargets({ options: opts, runs: [run({}), run({ kind: "size", sitePages: 5019, boundSecs: 20.3, wallSecs })] }).find((x) => x.id === "tail")!;
+    expect(tail(37.3).met).toBe(true);
+    expect(tail(37.4).met).toBe(false);
+    expect(tail(32.1).note).toContain("5,019 pages");
+    // The 20,000-page run is no tail run: without a run near 5,000 pages nothing is judged.
+    expect(evaluateTargets({ options: opts, runs: [run({})] }).find((x) => x.id === "tail")!.met).toBeUndefined();
   });
 });
 
