@@ -1,6 +1,7 @@
 // The overview as XLSX (exceljs): a first sheet with every site's totals, then one sheet per site with its
 // departments (open, new, fixed, longest open, other). Text cells are strings, never formulas.
-import ExcelJS from "exceljs";
+// exceljs is heavy (~0.2 s to load): loaded when a workbook is written, not when a command merely imports the report.
+import type ExcelJS from "exceljs";
 import type { Labels } from "./i18n.js";
 import type { Overview } from "./overview.js";
 import { OVERVIEW_WORDS } from "./overview-html.js";
@@ -8,7 +9,8 @@ import { sheetName } from "./xlsx.js";
 
 export async function renderOverviewXlsx(o: Overview, t: Labels, lang: "zh" | "en" = "zh"): Promise<Buffer> {
   const w = OVERVIEW_WORDS[lang];
-  const wb = new ExcelJS.Workbook();
+  const { default: Excel } = await import("exceljs");
+  const wb = new Excel.Workbook();
   wb.created = new Date(o.generatedAt);
   const taken = new Set<string>();
   const header = (ws: ExcelJS.Worksheet, cells: string[]) => {

@@ -1,6 +1,7 @@
 // XLSX (exceljs): a summary sheet, then one sheet per department with its link problems (new, still open, fixed)
 // and, below them, its other problems. Text cells are always strings, never formulas.
-import ExcelJS from "exceljs";
+// exceljs is heavy (~0.2 s to load): loaded when a workbook is written, not when a command merely imports the report.
+import type ExcelJS from "exceljs";
 import type { Labels } from "./i18n.js";
 import type { ReportModel } from "./model.js";
 import {
@@ -68,7 +69,8 @@ function title(ws: ExcelJS.Worksheet, text: string, span: number): void {
 }
 
 export async function renderXlsx(model: ReportModel, t: Labels): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const { default: Excel } = await import("exceljs");
+  const wb = new Excel.Workbook();
   wb.creator = "gongkai";
   wb.created = new Date(model.generatedAt);
   const taken = new Set<string>();
