@@ -10,7 +10,7 @@ export const command: Command = {
   usage: [
     "用法 Usage: gongkai enqueue --db postgres://… --config A.json [--config B.json …] [options]",
     "",
-    "  每个网站一个抓取任务；已在队列中的网站不会重复排队。由 gongkai worker 执行。",
+    "  每个网站一个抓取任务；已在队列中、等待重试或正在抓取的网站不会重复排队。由 gongkai worker 执行。",
     "  One crawl job per site; a site already queued is not queued twice. `gongkai worker` runs them.",
     "",
     "  --db URL             PostgreSQL 数据库 the database (postgres://…); the queue lives there too",
@@ -51,7 +51,7 @@ export const command: Command = {
     try {
       for (const job of jobs) {
         const id = await enqueueCrawl(boss, job, retry);
-        process.stdout.write(id ? `已排队 queued ${job.siteId} ${id}\n` : `已在队列中 already queued ${job.siteId}\n`);
+        process.stdout.write(id ? `已排队 queued ${job.siteId} ${id}\n` : `已在队列中 already queued ${job.siteId}（排队、等待重试或正在抓取 queued, retrying or being crawled）\n`);
       }
     } finally {
       await boss.stop({ graceful: false, wait: true });

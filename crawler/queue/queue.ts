@@ -105,8 +105,22 @@ export async function openQueue(dbUrl: string, opts: OpenQueueOptions = {}): Pro
   return boss;
 }
 
-/** Queue a crawl of one site. Returns the job id, or null when the site is already queued (pg-boss singleton). */
+/**
+ * Queue a crawl of one site. Returns the job id, or null when the site is already queued, waiting to retry or being
+ * crawled. The stately policy alone would accept one more job while the site is being crawled (or waits to retry),
+ * and pg-boss 10 then stalls: its fetch tries to make that job active beside the running one, hits the policy's
+ * unique index and fetches nothing for any site until the crawl ends (pg-boss issue #535). So a site with a live job
+ * is not queued again — which is also what "never queued twice" means to an office. A send racing a fetch can
+ * still slip through; the index then stalls the queue only for that one crawl's length.
+ */
 export async function enqueueCrawl(boss: PgBoss, job: CrawlJobData, retry: RetryOptions): Promise<string | null> {
+  const live = await boss
+    .getDb()
+    .executeSql(`SELECT 1 FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND singleton_key = $2 AND state IN ('created', 'retry', 'active') LIMIT 1`, [
+      CRAWL_QUEUE,
+      job.siteId,
+    ]);
+  if (live.rows.length > 0) return null;
   return boss.send(CRAWL_QUEUE, job as unknown as object, {
     singletonKey: job.siteId,
     retryLimit: retry.retryLimit,

@@ -83,6 +83,12 @@ describePg("queue: two workers, one killed mid-crawl", () => {
     expect(sitesDone(doomed.out)).toEqual([]);
     doomed.kill("SIGKILL");
     expect(await doomed.exit).toBe(null);
+    // Queued again while its job is still active (held by the dead worker until it expires): not queued again — a
+    // second job beside an active one would stall pg-boss 10's fetch for every site.
+    const killedConfig = configs[Number(killed[0].replace("demo", "")) - 1];
+    const whileActive = await gongkaiRun(["enqueue", "--db", db.url, "--config", killedConfig], dir);
+    expect(whileActive.code).toBe(0);
+    expect(whileActive.out).toContain(`已在队列中 already queued ${killed[0]}`);
 
     // The survivor crawls all five, the two killed ones after their jobs expired.
     await survivor.waitFor(/完成 done /, SITES, 240_000);
