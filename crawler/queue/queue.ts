@@ -6,6 +6,7 @@ import PgBoss from "pg-boss";
 import { hostKey } from "../../shared/url.js";
 import { siteIdOf, type Config } from "../../shared/schema.js";
 import { UsageError } from "../args.js";
+import { redactDbUrl } from "../store/db-url.js";
 
 /** The PostgreSQL schema pg-boss keeps its tables in (beside the store's tables, never among them). */
 export const QUEUE_SCHEMA = "gongkai_queue";
@@ -47,16 +48,7 @@ export function crawlJobOf(config: Config, configText: string, configFile: strin
   return { siteId: siteIdOf(config.site), siteName: config.site.name, hosts: siteHosts(config), configText, configFile };
 }
 
-/** The URL without its password, for messages. */
-export function redactDbUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "***";
-    return u.toString();
-  } catch {
-    return url.replace(/:[^:@/]*@/, ":***@");
-  }
-}
+export { redactDbUrl };
 
 export function requirePostgres(db: string | undefined, command: string): string {
   if (!db) throw new UsageError(`缺少数据库 missing: ${command} 需要 --db postgres://… (the queue lives in PostgreSQL)`);

@@ -15,21 +15,12 @@ import { CrawlLockedError, pgStoreErrorFrom, StoreError, type LockHolder } from 
 import { migratePg, PG_SCHEMA_VERSION } from "./pg-migrations.js";
 import { historyOf, sitesOf, toEvent, toFinding, toRun, type EventRow, type FindingRow, type RunRow } from "./rows.js";
 import { LINK_CHECK_RUNS_KEPT } from "./sqlite.js";
+import { redactDbUrl } from "./db-url.js";
 import type { FindingFilter, HeldLock, PageCacheEntry, RunInfo, SiteInfo, StateChange, Store, StoredFinding } from "./types.js";
 
 /** Rows per bulk statement (keeps one statement's JSON parameter to a few MB). */
 const BULK_ROWS = 500;
 
-/** The URL without its password, for messages. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "***";
-    return u.toString();
-  } catch {
-    return url.replace(/:[^:@/]*@/, ":***@");
-  }
-}
 
 /** The advisory lock key of a site's crawl lock: 64 bits of a hash of its id. */
 export function crawlLockKey(siteId: string): string {
@@ -73,7 +64,7 @@ export class PostgresStore implements Store {
 
   /** Connect, create or upgrade the schema. Throws StoreError naming the database (password left out). */
   static async open(url: string, opts: { siteId?: string } = {}): Promise<PostgresStore> {
-    const location = redactUrl(url);
+    const location = redactDbUrl(url);
     const pool = new pg.Pool({ connectionString: url, max: 4, application_name: "gongkai", connectionTimeoutMillis: 15_000 });
     // An idle connection the server closed (restart, database dropped) must not crash the process: the next query
     // gets a fresh one, or fails with a StoreError.
