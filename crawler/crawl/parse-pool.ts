@@ -77,7 +77,10 @@ export class ParsePool {
   }
 
   /** Scan an attachment for personal numbers on the worker (on this thread when there is none). */
-  scanAttachment(body: Buffer, meta: AttachmentMeta): Promise<AttachmentScan> {
+  async scanAttachment(body: Buffer, meta: AttachmentMeta): Promise<AttachmentScan> {
+    // Attachments wait for the worker rather than load the readers here too: pdfjs, exceljs, mammoth and SheetJS
+    // weigh ~65 MB once loaded, and the main thread holds the crawl's records for the whole crawl.
+    if (!this.failed && !this.ready) await this.whenReady();
     const worker = this.failed ? undefined : this.start();
     if (!worker || !this.ready) return scanAttachment(body, meta);
     const id = ++this.seq;
