@@ -13,7 +13,7 @@ import { defaultSiteId, type FindingDraft, type FindingState } from "../../share
 import type { LinkCheck } from "../types.js";
 import { CrawlLockedError, pgStoreErrorFrom, StoreError, type LockHolder } from "./errors.js";
 import { migratePg, PG_SCHEMA_VERSION } from "./pg-migrations.js";
-import { historyOf, sitesOf, toEvent, toFinding, toRun, type EventRow, type FindingRow, type RunRow } from "./rows.js";
+import { findingColumns, historyOf, sitesOf, toEvent, toFinding, toRun, type EventRow, type FindingRow, type RunRow } from "./rows.js";
 import { LINK_CHECK_RUNS_KEPT } from "./sqlite.js";
 import { redactDbUrl } from "./db-url.js";
 import type { FindingFilter, HeldLock, PageCacheEntry, RunInfo, SiteInfo, StateChange, Store, StoredFinding } from "./types.js";
@@ -301,22 +301,7 @@ export class PostgresStore implements Store {
     const known: object[] = [];
     const events: { finding_id: string; event: string; note: string | null }[] = [];
     for (const d of drafts) {
-      const row = {
-        id: d.id,
-        kind: d.kind,
-        reason: d.reason,
-        severity: d.severity,
-        column_id: d.columnId,
-        department: d.maintainer.department,
-        page_url: d.pageUrl,
-        target_url: d.targetUrl ?? null,
-        link_text: d.linkText ?? null,
-        message: d.message,
-        maintainer: JSON.stringify(d.maintainer),
-        evidence: JSON.stringify(d.evidence ?? {}),
-        column_name: columnNames[d.columnId] ?? null,
-        page_title: pageTitles[d.pageUrl] ?? null,
-      };
+      const row = findingColumns(d, columnNames, pageTitles);
       const before = prev.get(d.id);
       if (!before) {
         fresh.push(row);

@@ -1,6 +1,6 @@
 // Rows as both backends return them, and their translation into the Store's objects: one place, so SQLite and
 // PostgreSQL give identical answers (the store contract tests run against both).
-import type { FindingState } from "../../shared/schema.js";
+import type { FindingDraft, FindingState } from "../../shared/schema.js";
 import type { FindingEvent, RunInfo, SiteInfo, Store, StoredFinding } from "./types.js";
 
 export interface FindingRow {
@@ -68,6 +68,29 @@ export function toFinding(r: FindingRow): StoredFinding {
   if (r.column_name !== null) f.columnName = r.column_name;
   if (r.page_title !== null) f.pageTitle = r.page_title;
   return f;
+}
+
+/**
+ * A finding draft as the columns of the findings table, as both stores write it (the inverse of toFinding; site,
+ * times, state and run are each write's own).
+ */
+export function findingColumns(d: FindingDraft & { id: string }, columnNames: Record<string, string>, pageTitles: Record<string, string>) {
+  return {
+    id: d.id,
+    kind: d.kind,
+    reason: d.reason,
+    severity: d.severity,
+    column_id: d.columnId,
+    department: d.maintainer.department,
+    page_url: d.pageUrl,
+    target_url: d.targetUrl ?? null,
+    link_text: d.linkText ?? null,
+    message: d.message,
+    maintainer: JSON.stringify(d.maintainer),
+    evidence: JSON.stringify(d.evidence ?? {}),
+    column_name: columnNames[d.columnId] ?? null,
+    page_title: pageTitles[d.pageUrl] ?? null,
+  };
 }
 
 export function toRun(r: RunRow): RunInfo {

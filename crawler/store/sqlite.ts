@@ -11,7 +11,7 @@ import { defaultSiteId, type FindingDraft, type FindingState } from "../../share
 import type { LinkCheck } from "../types.js";
 import { CrawlLockedError, StoreError, storeErrorFrom, type LockHolder } from "./errors.js";
 import { migrate, SCHEMA_VERSION } from "./migrations.js";
-import { historyOf, sitesOf, toEvent, toFinding, toRun, type EventRow, type FindingRow, type RunRow } from "./rows.js";
+import { findingColumns, historyOf, sitesOf, toEvent, toFinding, toRun, type EventRow, type FindingRow, type RunRow } from "./rows.js";
 import type {
   FindingEvent,
   FindingFilter,
@@ -342,25 +342,7 @@ export class SqliteStore implements Store {
     );
     const event = this.db.prepare("INSERT INTO finding_events (site_id, finding_id, at, event, note, run_id) VALUES (?, ?, ?, ?, ?, ?)");
     for (const d of drafts) {
-      const params = {
-        site_id: siteId,
-        id: d.id,
-        kind: d.kind,
-        reason: d.reason,
-        severity: d.severity,
-        column_id: d.columnId,
-        department: d.maintainer.department,
-        page_url: d.pageUrl,
-        target_url: d.targetUrl ?? null,
-        link_text: d.linkText ?? null,
-        message: d.message,
-        maintainer: JSON.stringify(d.maintainer),
-        evidence: JSON.stringify(d.evidence ?? {}),
-        seen: seenAt,
-        column_name: columnNames[d.columnId] ?? null,
-        page_title: pageTitles[d.pageUrl] ?? null,
-        run_id: runId,
-      };
+      const params = { ...findingColumns(d, columnNames, pageTitles), site_id: siteId, seen: seenAt, run_id: runId };
       const prev = get.get(siteId, d.id) as { state: FindingState; reason: string } | undefined;
       if (!prev) {
         insert.run(params);
